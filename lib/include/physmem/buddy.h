@@ -1,0 +1,123 @@
+/*
+ * physmem/buddy.h - the single-threaded buddy allocator (the seed's
+ * BuddyAllocator), without the seed's defects.
+ *
+ * - Metadata lives out of band, in a buffer the caller gives
+ *   (pm_buddy_meta_size() bytes, 12 per page): the managed addresses need not
+ *   be mapped at all.
+ * - Every operation is O(PM_NR_ORDERS): free lists are intrusive doubly
+ *   linked lists threaded through the metadata, so a buddy leaves its list in
+ *   O(1). There is no limit on the number of free blocks.
+ * - Frees are fully checked: a double, interior, misaligned or wrong-size
+ *   free is refused with a precise error and changes nothing.
+ *
+ * Not thread-safe: the caller serializes (physmem::smp wraps one per zone in
+ * a ticket lock).
+ */
+#ifndef PHYSMEM_BUDDY_H
+#define PHYSMEM_BUDDY_H
+
+#include <physmem/config.h>
+#include <physmem/error.h>
+#include <physmem/addr.h>
+#include <physmem/order.h>
+#include <physmem/frame.h>
+#include <physmem/stats.h>
+
+struct pm_buddy_page; /* per-page metadata, private to the core */
+
+/*
+ * The allocator. A complete type so that a kernel can place one statically
+ * (static pm_buddy_t b = PM_BUDDY_UNINIT;); its fields are private.
+ *
+ * Invariants (checked by pm_buddy_check()):
+ *   free_pages == sum over o of (nfree[o] << o)
+ *   every free block of order o is naturally aligned: pfn % 2^o == 0
+ *   no two free blocks of order o < 9 are buddies (they would have merged)
+ *   the blocks, free and allocated, tile [base_pfn, base_pfn + npages)
+ */
+typedef struct pm_buddy {
+    struct pm_buddy_page *pages; /* npages entries, indexed by pfn - base_pfn */
+    uint64_t base_pfn;
+    uint64_t npages;
+    uint64_t free_pages;
+    uint64_t nfree[PM_NR_ORDERS]; /* free blocks per order */
+    uint32_t head[PM_NR_ORDERS];  /* first free block per order (valid if nfree) */
+    uint32_t magic;               /* PM_BUDDY_MAGIC once initialized */
+    bool owns_meta;               /* metadata from pm_buddy_create() */
+    /* statistics (PM_STATS) */
+    uint64_t st_allocations, st_failed, st_frees, st_splits, st_coalesces;
+    uint64_t st_peak_used, st_requested;
+    uint64_t st_order_allocs[PM_NR_ORDERS];
+    uint64_t st_order_frees[PM_NR_ORDERS];
+} pm_buddy_t;
+
+#define PM_BUDDY_UNINIT {0}
+
+/* Bytes of metadata for npages pages; SIZE_MAX if npages is too large. */
+size_t pm_buddy_meta_size(pm_paddr_t base, size_t npages);
+
+/*
+ * Initializes b over [base, base + npages pages) with the caller's metadata
+ * buffer (4-byte aligned, at least pm_buddy_meta_size() bytes; it must stay
+ * valid until pm_buddy_fini). Carves greedily from low to high addresses,
+ * each step the largest naturally aligned block that fits. Errors:
+ * PM_EINVAL (NULL b, NULL or short or misaligned meta, more than 2^32 pages),
+ * PM_EALIGN (base not page aligned), PM_ERANGE (the range wraps past 2^64),
+ * PM_EBUSY (b already initialized).
+ */
+pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta,
+                       size_t meta_size);
+
+/* Returns b to PM_BUDDY_UNINIT; outstanding allocations are forgotten. */
+void pm_buddy_fini(pm_buddy_t *b);
+
+/* Hosted convenience (the seed's new): metadata from malloc. buddy_hosted.c. */
+pm_err_t pm_buddy_create(pm_paddr_t base, size_t npages, pm_buddy_t **out);
+void pm_buddy_destroy(pm_buddy_t *b);
+
+/*
+ * Allocates a block of 2^ceil(log2(npages)) pages, aligned to its size.
+ * Errors, in order: PM_EINVAL (NULL), PM_EUNINIT, PM_EZERO, PM_ETOOLARGE,
+ * PM_ENOMEM.
+ */
+PM_NODISCARD pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out);
+
+/*
+ * Frees the block at addr that was allocated with a page count of the same
+ * order as npages. Errors, in order: PM_EINVAL, PM_EUNINIT, PM_EZERO,
+ * PM_EALIGN (not page aligned), PM_ERANGE, PM_ETOOLARGE, PM_EALIGN (not
+ * aligned to the order), PM_ENOTALLOC (no allocated block starts at addr: a
+ * double free, an interior page, a free page), PM_ESIZE (the block's order
+ * differs). On error nothing changes.
+ */
+pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages);
+
+PM_NODISCARD pm_err_t pm_buddy_alloc_frame(pm_buddy_t *b, size_t npages, pm_frame_t *out);
+pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f);
+
+/*
+ * Allocates up to count blocks of the given order into out[]; returns how
+ * many (fewer only when memory runs out). Counts as count allocations.
+ */
+size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr_t *out);
+
+/* Every page free again, counters zeroed. */
+void pm_buddy_reset(pm_buddy_t *b);
+
+uint64_t pm_buddy_total_pages(const pm_buddy_t *b);
+uint64_t pm_buddy_free_pages(const pm_buddy_t *b);
+bool pm_buddy_contains(const pm_buddy_t *b, pm_paddr_t a);
+bool pm_buddy_is_initialized(const pm_buddy_t *b);
+
+/* The order of the allocated block that starts at a; PM_ENOTALLOC if none. */
+pm_err_t pm_buddy_block_order(const pm_buddy_t *b, pm_paddr_t a, unsigned *order);
+
+void pm_buddy_stats(const pm_buddy_t *b, pm_stats_t *out);
+void pm_buddy_order_stats(const pm_buddy_t *b, pm_order_stats_t out[PM_NR_ORDERS]);
+
+/* Walks every list and every page's metadata: PM_OK or PM_ECORRUPT
+ * (PM_EUNINIT for an uninitialized allocator). O(npages). */
+pm_err_t pm_buddy_check(const pm_buddy_t *b);
+
+#endif /* PHYSMEM_BUDDY_H */

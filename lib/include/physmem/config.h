@@ -1,0 +1,29 @@
+/*
+ * physmem/config.h - constants shared by every physmem header.
+ *
+ * A page is 4 KiB; blocks come in ten orders, 0..9, from one page (4 KiB)
+ * to 512 pages (2 MiB).
+ */
+#ifndef PHYSMEM_CONFIG_H
+#define PHYSMEM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define PM_PAGE_SHIFT      12
+#define PM_PAGE_SIZE       ((size_t)1 << PM_PAGE_SHIFT)
+#define PM_NR_ORDERS       10
+#define PM_MAX_ORDER       (PM_NR_ORDERS - 1)
+#define PM_MAX_BLOCK_PAGES ((size_t)1 << PM_MAX_ORDER)
+
+/* One buddy allocator indexes its pages with 32 bits: at most 2^32 pages (16 TiB). */
+#define PM_BUDDY_MAX_PAGES ((uint64_t)1 << 32)
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PM_NODISCARD __attribute__((warn_unused_result))
+#else
+#define PM_NODISCARD
+#endif
+
+#endif /* PHYSMEM_CONFIG_H */

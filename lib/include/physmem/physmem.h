@@ -1,0 +1,20 @@
+/*
+ * physmem/physmem.h - the umbrella header of the buddy core.
+ * #include <physmem/smp.h> as well for the SMP allocator.
+ */
+#ifndef PHYSMEM_PHYSMEM_H
+#define PHYSMEM_PHYSMEM_H
+
+#include <physmem/config.h>
+#include <physmem/error.h>
+#include <physmem/addr.h>
+#include <physmem/order.h>
+#include <physmem/frame.h>
+#include <physmem/stats.h>
+#include <physmem/buddy.h>
+
+#define PHYSMEM_VERSION_MAJOR 0
+#define PHYSMEM_VERSION_MINOR 1
+#define PHYSMEM_VERSION_PATCH 0
+
+#endif /* PHYSMEM_PHYSMEM_H */

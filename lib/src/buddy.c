@@ -1,0 +1,472 @@
+/*
+ * buddy.c - the buddy core: init, alloc, free, reset, statistics.
+ *
+ * Design
+ * ------
+ * Memory is a set of naturally aligned blocks of 2^order pages, order 0..9.
+ * Each order has a free list, doubly linked through out-of-band per-page
+ * metadata (struct pm_buddy_page, 12 bytes a page), so taking any block off
+ * its list is O(1). Only a block's first page, its head, carries a state
+ * (FREE or ALLOCATED) and an order; every other page is TAIL. That one fact
+ * makes every check O(1): a free is valid only if the page it names is an
+ * ALLOCATED head of the order the caller states.
+ *
+ * Allocation takes the smallest non-empty order k >= the wanted order, and
+ * splits: the lower half is kept and each upper half goes to the free list
+ * of its order. Freeing merges with the buddy as long as the buddy is a FREE
+ * head of the same order, then pushes the result. Both loops run at most
+ * PM_MAX_ORDER times.
+ *
+ * Buddies are computed on absolute page frame numbers, not on offsets from
+ * the base, so blocks stay aligned to their size in physical memory:
+ *
+ *     buddy_pfn = pfn ^ (1 << order)
+ *     pfn 8, order 1:  8 ^ (1 << 1) = 10   -> pages 8-9 and 10-11 are buddies
+ *     pfn 8, order 3:  8 ^ (1 << 3) = 0    -> pages 0-7 and 8-15
+ *
+ * A buddy that lies outside [base, base + npages) never merges, so any base
+ * and size work: init carves the range greedily from low to high addresses,
+ * each step the largest order that is aligned at the current pfn and fits.
+ *
+ * Locking: none here. The core is single-threaded; physmem::smp puts each
+ * pm_buddy_t behind its zone's ticket lock (see percpu/src/zone.c).
+ */
+#include "buddy_page.h"
+
+/* ---- free lists --------------------------------------------------------- */
+
+static inline void buddy_list_push(pm_buddy_t *b, unsigned o, uint32_t i)
+{
+    struct pm_buddy_page *p = &b->pages[i];
+
+    p->prev = i;
+    if (b->nfree[o] == 0) {
+        p->next = i;
+    } else {
+        p->next = b->head[o];
+        b->pages[b->head[o]].prev = i;
+    }
+    b->head[o] = i;
+    b->nfree[o]++;
+}
+
+static inline void buddy_list_remove(pm_buddy_t *b, unsigned o, uint32_t i)
+{
+    struct pm_buddy_page *p = &b->pages[i];
+    uint32_t n = p->next;
+    uint32_t pv = p->prev;
+    bool is_head = pv == i;
+    bool is_tail = n == i;
+
+    PM_ASSERT(b->nfree[o] > 0);
+    if (is_head) {
+        if (!is_tail) {
+            b->head[o] = n;
+            b->pages[n].prev = n;
+        }
+    } else if (is_tail) {
+        b->pages[pv].next = pv;
+    } else {
+        b->pages[pv].next = n;
+        b->pages[n].prev = pv;
+    }
+    b->nfree[o]--;
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static inline unsigned buddy_floor_log2(uint64_t v)
+{
+    return (unsigned)(63 - __builtin_clzll(v));
+}
+
+/* Largest order aligned at pfn that fits in `left` pages. */
+static inline unsigned buddy_carve_order(uint64_t pfn, uint64_t left)
+{
+    unsigned o = PM_MAX_ORDER;
+    unsigned fit = buddy_floor_log2(left);
+
+    if (pfn != 0 && (unsigned)__builtin_ctzll(pfn) < o)
+        o = (unsigned)__builtin_ctzll(pfn);
+    return fit < o ? fit : o;
+}
+
+static void buddy_carve(pm_buddy_t *b)
+{
+    uint64_t i = 0;
+
+    while (i < b->npages) {
+        unsigned o = buddy_carve_order(b->base_pfn + i, b->npages - i);
+        struct pm_buddy_page *p = &b->pages[i];
+
+        p->order = (uint8_t)o;
+        p->state = BUDDY_FREE;
+        buddy_list_push(b, o, (uint32_t)i);
+        i += (uint64_t)1 << o;
+    }
+    b->free_pages = b->npages;
+}
+
+static void buddy_clear_meta(pm_buddy_t *b)
+{
+    for (uint64_t i = 0; i < b->npages; i++) {
+        struct pm_buddy_page *p = &b->pages[i];
+        p->next = 0;
+        p->prev = 0;
+        p->order = 0;
+        p->state = BUDDY_TAIL;
+        p->requested = 0;
+    }
+    for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
+        b->nfree[o] = 0;
+        b->head[o] = 0;
+    }
+}
+
+static void buddy_clear_stats(pm_buddy_t *b)
+{
+    b->st_allocations = 0;
+    b->st_failed = 0;
+    b->st_frees = 0;
+    b->st_splits = 0;
+    b->st_coalesces = 0;
+    b->st_peak_used = 0;
+    b->st_requested = 0;
+    for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
+        b->st_order_allocs[o] = 0;
+        b->st_order_frees[o] = 0;
+    }
+}
+
+/* ---- init ----------------------------------------------------------------- */
+
+size_t pm_buddy_meta_size(pm_paddr_t base, size_t npages)
+{
+    (void)base;
+    if ((uint64_t)npages > PM_BUDDY_MAX_PAGES ||
+        npages > SIZE_MAX / sizeof(struct pm_buddy_page))
+        return SIZE_MAX;
+    return npages * sizeof(struct pm_buddy_page);
+}
+
+pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta,
+                       size_t meta_size)
+{
+    if (b == NULL)
+        return PM_EINVAL;
+    if (buddy_ready(b))
+        return PM_EBUSY;
+    if (!pm_paddr_is_page_aligned(base))
+        return PM_EALIGN;
+    if ((uint64_t)npages > PM_BUDDY_MAX_PAGES)
+        return PM_EINVAL;
+    /* base + npages pages must not pass 2^64: pfns stay below 2^52. */
+    if (pm_paddr_pfn(base) + (uint64_t)npages > ((uint64_t)1 << (64 - PM_PAGE_SHIFT)))
+        return PM_ERANGE;
+    if (npages > 0 && (meta == NULL || ((uintptr_t)meta & 3u) != 0 ||
+                       meta_size < pm_buddy_meta_size(base, npages)))
+        return PM_EINVAL;
+
+    b->pages = (struct pm_buddy_page *)meta;
+    b->base_pfn = pm_paddr_pfn(base);
+    b->npages = npages;
+    b->free_pages = 0;
+    b->owns_meta = false;
+    buddy_clear_meta(b);
+    buddy_clear_stats(b);
+    buddy_carve(b);
+    b->magic = PM_BUDDY_MAGIC;
+    PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+    return PM_OK;
+}
+
+void pm_buddy_fini(pm_buddy_t *b)
+{
+    if (b == NULL)
+        return;
+    b->magic = 0;
+    b->pages = NULL;
+    b->npages = 0;
+    b->base_pfn = 0;
+    b->free_pages = 0;
+    for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
+        b->nfree[o] = 0;
+        b->head[o] = 0;
+    }
+    buddy_clear_stats(b);
+}
+
+void pm_buddy_reset(pm_buddy_t *b)
+{
+    if (b == NULL || !buddy_ready(b))
+        return;
+    buddy_clear_meta(b);
+    buddy_clear_stats(b);
+    buddy_carve(b);
+    PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+}
+
+/* ---- alloc ---------------------------------------------------------------- */
+
+/* Takes a block of `order`, splitting a larger one if needed. */
+static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
+{
+    unsigned k = order;
+    uint32_t i;
+
+    while (b->nfree[k] == 0) {
+        if (++k == PM_NR_ORDERS)
+            return false;
+    }
+    i = b->head[k];
+    buddy_list_remove(b, k, i);
+    while (k > order) {
+        uint32_t hi;
+
+        k--;
+        hi = i + ((uint32_t)1 << k); /* the upper half: pfn + 2^k */
+        b->pages[hi].order = (uint8_t)k;
+        b->pages[hi].state = BUDDY_FREE;
+        buddy_list_push(b, k, hi);
+        PM_STAT_INC(b->st_splits);
+    }
+    b->pages[i].order = (uint8_t)order;
+    b->pages[i].state = BUDDY_ALLOCATED;
+    b->free_pages -= (uint64_t)1 << order;
+    *out = i;
+    return true;
+}
+
+static inline void buddy_count_alloc(pm_buddy_t *b, unsigned order, size_t requested)
+{
+    (void)order;
+    (void)requested;
+#if PM_STATS
+    uint64_t used = b->npages - b->free_pages;
+
+    b->st_order_allocs[order]++;
+    b->st_requested += requested;
+    if (used > b->st_peak_used)
+        b->st_peak_used = used;
+#endif
+}
+
+pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
+{
+    unsigned order;
+    uint32_t i;
+    pm_err_t err;
+
+    if (b == NULL || out == NULL)
+        return PM_EINVAL;
+    if (!buddy_ready(b))
+        return PM_EUNINIT;
+    PM_STAT_INC(b->st_allocations);
+    err = pm_order_from_pages(npages, &order);
+    if (err == PM_OK && !buddy_take(b, order, &i))
+        err = PM_ENOMEM;
+    if (PM_UNLIKELY(err != PM_OK)) {
+        PM_STAT_INC(b->st_failed);
+        return err;
+    }
+    b->pages[i].requested = (uint16_t)npages;
+    buddy_count_alloc(b, order, npages);
+    *out = pm_paddr_from_pfn(b->base_pfn + i);
+    return PM_OK;
+}
+
+size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr_t *out)
+{
+    size_t n = 0;
+    uint32_t i;
+
+    if (b == NULL || out == NULL || !buddy_ready(b) || order > PM_MAX_ORDER)
+        return 0;
+    while (n < count && buddy_take(b, order, &i)) {
+        b->pages[i].requested = (uint16_t)(1u << order);
+        buddy_count_alloc(b, order, (size_t)1 << order);
+        out[n++] = pm_paddr_from_pfn(b->base_pfn + i);
+    }
+    PM_STAT_ADD(b->st_allocations, count);
+    PM_STAT_ADD(b->st_failed, count - n);
+    return n;
+}
+
+pm_err_t pm_buddy_alloc_frame(pm_buddy_t *b, size_t npages, pm_frame_t *out)
+{
+    pm_paddr_t a;
+    pm_err_t err;
+
+    if (out == NULL)
+        return PM_EINVAL;
+    err = pm_buddy_alloc(b, npages, &a);
+    if (err == PM_OK)
+        *out = pm_frame(a, pm_pages_to_order(npages));
+    return err;
+}
+
+/* ---- free ----------------------------------------------------------------- */
+
+/* Validates a free of (addr, npages); on success *idx and *order name the block. */
+static inline pm_err_t buddy_validate_free(const pm_buddy_t *b, pm_paddr_t addr, size_t npages,
+                                           uint32_t *idx, unsigned *order)
+{
+    uint64_t pfn = pm_paddr_pfn(addr);
+    uint64_t off;
+    const struct pm_buddy_page *p;
+
+    if (b == NULL)
+        return PM_EINVAL;
+    if (!buddy_ready(b))
+        return PM_EUNINIT;
+    if (npages == 0)
+        return PM_EZERO;
+    if (!pm_paddr_is_page_aligned(addr))
+        return PM_EALIGN;
+    off = pfn - b->base_pfn; /* wraps for pfn < base: caught below */
+    if (pfn < b->base_pfn || off >= b->npages)
+        return PM_ERANGE;
+    if (npages > PM_MAX_BLOCK_PAGES)
+        return PM_ETOOLARGE;
+    *order = pm_pages_to_order(npages);
+    if ((pfn & ((1u << *order) - 1)) != 0)
+        return PM_EALIGN;
+    p = &b->pages[off];
+    if (p->state != BUDDY_ALLOCATED)
+        return PM_ENOTALLOC;
+    if (p->order != *order)
+        return PM_ESIZE;
+    *idx = (uint32_t)off;
+    return PM_OK;
+}
+
+/* Returns an allocated block to the free lists, merging with free buddies. */
+static inline void buddy_release(pm_buddy_t *b, uint32_t i, unsigned order)
+{
+    uint64_t pfn = b->base_pfn + i;
+
+    b->free_pages += (uint64_t)1 << order;
+    b->pages[i].state = BUDDY_TAIL;
+    while (order < PM_MAX_ORDER) {
+        uint64_t bpfn = pfn ^ ((uint64_t)1 << order);
+        uint64_t boff = bpfn - b->base_pfn;
+        struct pm_buddy_page *bp;
+
+        if (bpfn < b->base_pfn || boff >= b->npages)
+            break;
+        bp = &b->pages[boff];
+        if (bp->state != BUDDY_FREE || bp->order != order)
+            break;
+        buddy_list_remove(b, order, (uint32_t)boff);
+        bp->state = BUDDY_TAIL;
+        pfn &= ~((uint64_t)1 << order); /* the lower of the two heads the merged block */
+        order++;
+        PM_STAT_INC(b->st_coalesces);
+    }
+    i = (uint32_t)(pfn - b->base_pfn);
+    b->pages[i].order = (uint8_t)order;
+    b->pages[i].state = BUDDY_FREE;
+    buddy_list_push(b, order, i);
+}
+
+pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
+{
+    uint32_t i = 0;
+    unsigned order = 0;
+    pm_err_t err = buddy_validate_free(b, addr, npages, &i, &order);
+
+    if (PM_UNLIKELY(err != PM_OK))
+        return err;
+#if PM_STATS
+    b->st_requested -= b->pages[i].requested;
+    b->st_frees++;
+    b->st_order_frees[order]++;
+#endif
+    b->pages[i].requested = 0;
+    buddy_release(b, i, order);
+    PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+    return PM_OK;
+}
+
+pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f)
+{
+    if (f.order > PM_MAX_ORDER)
+        return PM_ETOOLARGE;
+    return pm_buddy_free(b, f.addr, pm_order_to_pages(f.order));
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+uint64_t pm_buddy_total_pages(const pm_buddy_t *b)
+{
+    return b != NULL && buddy_ready(b) ? b->npages : 0;
+}
+
+uint64_t pm_buddy_free_pages(const pm_buddy_t *b)
+{
+    return b != NULL && buddy_ready(b) ? b->free_pages : 0;
+}
+
+bool pm_buddy_is_initialized(const pm_buddy_t *b)
+{
+    return b != NULL && buddy_ready(b);
+}
+
+bool pm_buddy_contains(const pm_buddy_t *b, pm_paddr_t a)
+{
+    uint64_t pfn = pm_paddr_pfn(a);
+
+    if (b == NULL || !buddy_ready(b))
+        return false;
+    return pfn >= b->base_pfn && pfn - b->base_pfn < b->npages;
+}
+
+pm_err_t pm_buddy_block_order(const pm_buddy_t *b, pm_paddr_t a, unsigned *order)
+{
+    uint64_t pfn = pm_paddr_pfn(a);
+    const struct pm_buddy_page *p;
+
+    if (b == NULL || order == NULL)
+        return PM_EINVAL;
+    if (!buddy_ready(b))
+        return PM_EUNINIT;
+    if (!pm_paddr_is_page_aligned(a))
+        return PM_EALIGN;
+    if (!pm_buddy_contains(b, a))
+        return PM_ERANGE;
+    p = &b->pages[pfn - b->base_pfn];
+    if (p->state != BUDDY_ALLOCATED)
+        return PM_ENOTALLOC;
+    *order = p->order;
+    return PM_OK;
+}
+
+void pm_buddy_stats(const pm_buddy_t *b, pm_stats_t *out)
+{
+    bool ok = b != NULL && buddy_ready(b);
+
+    if (out == NULL)
+        return;
+    out->total_pages = ok ? b->npages : 0;
+    out->free_pages = ok ? b->free_pages : 0;
+    out->allocations = ok ? b->st_allocations : 0;
+    out->failed_allocations = ok ? b->st_failed : 0;
+    out->frees = ok ? b->st_frees : 0;
+    out->splits = ok ? b->st_splits : 0;
+    out->coalesces = ok ? b->st_coalesces : 0;
+    out->peak_used_pages = ok ? b->st_peak_used : 0;
+    out->requested_pages = ok ? b->st_requested : 0;
+}
+
+void pm_buddy_order_stats(const pm_buddy_t *b, pm_order_stats_t out[PM_NR_ORDERS])
+{
+    bool ok = b != NULL && buddy_ready(b);
+
+    if (out == NULL)
+        return;
+    for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
+        out[o].free_blocks = ok ? b->nfree[o] : 0;
+        out[o].allocations = ok ? b->st_order_allocs[o] : 0;
+        out[o].frees = ok ? b->st_order_frees[o] : 0;
+    }
+}

@@ -1,0 +1,110 @@
+/*
+ * physmem/smp.h - the SMP page allocator: zones guarded by ticket spinlocks,
+ * per-CPU order-0 magazines with batched refill and drain, a shared depot,
+ * remote drain, and a zone table published with RCU.
+ *
+ * A "CPU" is a slot number 0..ncpus-1. In a kernel the caller passes the
+ * current CPU with preemption disabled; in user space each thread uses its
+ * own slot (pthreads stand in for CPUs).
+ *
+ * Threading contract (as liburcu writes it: "may run concurrently with"):
+ *
+ *   call                     | with itself        | with others
+ *   -------------------------+--------------------+------------------------------
+ *   pm_smp_alloc/free/bulk   | yes, distinct cpu  | yes: alloc, free, bulk, drain_*,
+ *                            | slots; never two   | add_region, stats
+ *                            | threads on one slot|
+ *   pm_smp_drain_cpu(c)      | yes                | yes, even while slot c's owner
+ *                            |                    | allocates (it costs the owner one
+ *                            |                    | uncontended atomic per call)
+ *   pm_smp_drain_all         | yes                | yes
+ *   pm_smp_add_region        | yes (serialized    | yes (memory hot-add)
+ *                            | internally)        |
+ *   pm_smp_stats             | yes                | yes (exact only when quiet)
+ *   pm_smp_check             | no                 | no: the allocator must be quiet
+ *   pm_smp_create/destroy    | no                 | no: nothing else may run
+ *
+ * No thread needs to register: the zone table is read under urcu-bp, whose
+ * readers register themselves on first use and are reclaimed when they exit.
+ */
+#ifndef PHYSMEM_SMP_H
+#define PHYSMEM_SMP_H
+
+#include <physmem/physmem.h>
+
+#define PM_MAX_CPUS 256
+
+/* Defaults when the config leaves batch or high at 0. */
+#define PM_SMP_DEFAULT_BATCH 32  /* pages per refill or drain; also magazine size */
+#define PM_SMP_DEFAULT_HIGH  256 /* pages one CPU may hold in its two magazines */
+
+/* pm_smp_config.flags */
+#define PM_SMP_NOCACHE 0x1u /* no per-CPU caches: every call takes the zone lock */
+
+typedef struct pm_smp pm_smp_t;
+
+typedef struct pm_smp_config {
+    unsigned ncpus; /* 1..PM_MAX_CPUS */
+    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH; 1..PM_SMP_MAX_BATCH */
+    unsigned high;  /* 0: PM_SMP_DEFAULT_HIGH; at least 2 * batch */
+    unsigned flags;
+} pm_smp_config_t;
+
+#define PM_SMP_MAX_BATCH 512
+
+typedef struct pm_smp_stats {
+    uint64_t total_pages;
+    uint64_t free_pages;   /* free in the zones' buddy cores */
+    uint64_t cached_pages; /* in per-CPU magazines and the depot */
+    uint64_t allocations;  /* attempts, all orders */
+    uint64_t failed_allocations;
+    uint64_t frees;
+    uint64_t refills; /* batches moved zone -> CPU */
+    uint64_t drains;  /* batches moved CPU/depot -> zone */
+    uint64_t lock_acquisitions;
+    uint64_t lock_contentions; /* acquisitions that had to wait */
+    uint64_t splits;
+    uint64_t coalesces;
+    uint64_t zones;
+    uint64_t max_cached_pages; /* the most pages the caches may hold at once */
+    uint64_t meta_bytes;       /* out-of-band metadata, all zones */
+} pm_smp_stats_t;
+
+/* Creates an allocator with no memory; add zones with pm_smp_add_region.
+ * PM_EINVAL for a NULL or bad config. */
+pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out);
+void pm_smp_destroy(pm_smp_t *s);
+
+/*
+ * Adds a zone over [base, base + npages pages). Callable at any time, also
+ * while other CPUs allocate and free. PM_EINVAL if it overlaps a zone (or
+ * npages is 0 or too large), PM_EALIGN for an unaligned base, PM_ERANGE if the
+ * range wraps, PM_ENOMEM if the metadata cannot be allocated.
+ */
+pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages);
+
+/* As pm_buddy_alloc / pm_buddy_free, from CPU slot cpu (PM_EINVAL if out of
+ * range). A page freed on one CPU may have been allocated on any other. */
+PM_NODISCARD pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out);
+pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages);
+
+/* Up to count order-0 pages into out[]; returns how many. */
+size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *out);
+
+/* Gives back everything CPU cpu caches (a CPU going offline). */
+void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu);
+/* Every CPU's cache and the depot back to the zones. */
+void pm_smp_drain_all(pm_smp_t *s);
+
+void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out);
+
+/* Per-order counts summed over the zones (free_blocks: in the buddy cores). */
+void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS]);
+
+/* Whole-structure invariants on a quiet allocator: PM_OK or PM_ECORRUPT. */
+pm_err_t pm_smp_check(pm_smp_t *s);
+
+/* The configuration in force (defaults filled in). */
+void pm_smp_get_config(const pm_smp_t *s, pm_smp_config_t *out);
+
+#endif /* PHYSMEM_SMP_H */
