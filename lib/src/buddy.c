@@ -32,6 +32,7 @@
  * pm_buddy_t behind its zone's ticket lock (see percpu/src/zone.c).
  */
 #include "buddy_page.h"
+#include "fault.h"
 
 /* ---- free lists --------------------------------------------------------- */
 
@@ -143,14 +144,12 @@ static void buddy_clear_stats(pm_buddy_t *b)
 size_t pm_buddy_meta_size(pm_paddr_t base, size_t npages)
 {
     (void)base;
-    if ((uint64_t)npages > PM_BUDDY_MAX_PAGES ||
-        npages > SIZE_MAX / sizeof(struct pm_buddy_page))
+    if ((uint64_t)npages > PM_BUDDY_MAX_PAGES || npages > SIZE_MAX / sizeof(struct pm_buddy_page))
         return SIZE_MAX;
     return npages * sizeof(struct pm_buddy_page);
 }
 
-pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta,
-                       size_t meta_size)
+pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta, size_t meta_size)
 {
     if (b == NULL)
         return PM_EINVAL;
@@ -347,7 +346,7 @@ static inline void buddy_release(pm_buddy_t *b, uint32_t i, unsigned order)
 
     b->free_pages += (uint64_t)1 << order;
     b->pages[i].state = BUDDY_TAIL;
-    while (order < PM_MAX_ORDER) {
+    while (order < PM_MAX_ORDER && !pm_fault_active(PM_FAULT_NO_COALESCE)) {
         uint64_t bpfn = pfn ^ ((uint64_t)1 << order);
         uint64_t boff = bpfn - b->base_pfn;
         struct pm_buddy_page *bp;

@@ -18,9 +18,9 @@
  * all 2^32 indices are usable.
  */
 enum buddy_state {
-    BUDDY_TAIL = 0,       /* not the head of a block */
-    BUDDY_FREE = 1,       /* head of a free block, on list nfree[order] */
-    BUDDY_ALLOCATED = 2,  /* head of an allocated block */
+    BUDDY_TAIL = 0,      /* not the head of a block */
+    BUDDY_FREE = 1,      /* head of a free block, on list nfree[order] */
+    BUDDY_ALLOCATED = 2, /* head of an allocated block */
 };
 
 struct pm_buddy_page {

@@ -52,7 +52,10 @@ typedef struct pm_buddy {
     uint64_t st_order_frees[PM_NR_ORDERS];
 } pm_buddy_t;
 
-#define PM_BUDDY_UNINIT {0}
+#define PM_BUDDY_UNINIT                                                                            \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* Bytes of metadata for npages pages; SIZE_MAX if npages is too large. */
 size_t pm_buddy_meta_size(pm_paddr_t base, size_t npages);
@@ -66,8 +69,7 @@ size_t pm_buddy_meta_size(pm_paddr_t base, size_t npages);
  * PM_EALIGN (base not page aligned), PM_ERANGE (the range wraps past 2^64),
  * PM_EBUSY (b already initialized).
  */
-pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta,
-                       size_t meta_size);
+pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta, size_t meta_size);
 
 /* Returns b to PM_BUDDY_UNINIT; outstanding allocations are forgotten. */
 void pm_buddy_fini(pm_buddy_t *b);

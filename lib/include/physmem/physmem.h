@@ -12,6 +12,7 @@
 #include <physmem/frame.h>
 #include <physmem/stats.h>
 #include <physmem/buddy.h>
+#include <physmem/fault.h>
 
 #define PHYSMEM_VERSION_MAJOR 0
 #define PHYSMEM_VERSION_MINOR 1

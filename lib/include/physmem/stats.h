@@ -14,13 +14,13 @@
 typedef struct pm_stats {
     uint64_t total_pages;
     uint64_t free_pages;
-    uint64_t allocations;        /* attempts, failed ones included */
+    uint64_t allocations; /* attempts, failed ones included */
     uint64_t failed_allocations;
-    uint64_t frees;              /* successful frees */
+    uint64_t frees; /* successful frees */
     uint64_t splits;
     uint64_t coalesces;
-    uint64_t peak_used_pages;    /* most pages used at once since init/reset */
-    uint64_t requested_pages;    /* pages callers asked for and still hold */
+    uint64_t peak_used_pages; /* most pages used at once since init/reset */
+    uint64_t requested_pages; /* pages callers asked for and still hold */
 } pm_stats_t;
 
 typedef struct pm_order_stats {

@@ -1,0 +1,66 @@
+/*
+ * magazine.c - moving pages between magazines and zones.
+ *
+ * Drain: the pages of a magazine go back to their zones, one zone-lock
+ * acquisition per run of pages from one zone (a whole batch, usually).
+ * Refill: pages come from the zones, starting at the zone the CPU used
+ * in the table, one acquisition per zone tried.
+ *
+ * Lock order: the caller may hold its cpu lock; we take zone locks only
+ * (leaves), one at a time.
+ */
+#include "fault.h"
+#include "smp_internal.h"
+
+void mag_drain(struct pm_smp *s, struct mag *m)
+{
+    unsigned i = 0;
+    struct zone *z = NULL;
+
+    while (i < m->rounds) {
+        unsigned j = i + 1;
+
+        z = smp_zone_of(s, z, pm_paddr_pfn(m->round[i]));
+        PM_ASSERT(z != NULL);
+        while (j < m->rounds && zone_contains_pfn(z, pm_paddr_pfn(m->round[j])))
+            j++;
+        zone_lock(z);
+        zone_put_pages_locked(z, &m->round[i], j - i);
+        zone_unlock(z);
+        i = j;
+    }
+    m->rounds = 0;
+}
+
+/* Requires z->lock, unless the skip-refill-lock fault is injected. */
+static unsigned refill_from(struct zone *z, struct mag *m, unsigned want) PM_NO_TSA
+{
+    unsigned got;
+
+    if (pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK))
+        return zone_take_pages_locked(z, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
+    zone_lock(z);
+    got = zone_take_pages_locked(z, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
+    zone_unlock(z);
+    return got;
+}
+
+unsigned mag_refill(struct pm_smp *s, struct mag *m, unsigned want)
+{
+    unsigned nzones = 0;
+    unsigned added = 0;
+
+    PM_ASSERT(want <= m->capacity - m->rounds);
+    for (unsigned k = 0; added < want; k++) {
+        struct zone *z = zone_table_nth(&s->table, k, &nzones);
+
+        if (z == NULL || k >= nzones)
+            break;
+        {
+            unsigned got = refill_from(z, m, want - added);
+            m->rounds += got;
+            added += got;
+        }
+    }
+    return added;
+}

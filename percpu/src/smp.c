@@ -1,0 +1,605 @@
+/*
+ * smp.c - the SMP allocator's public API: create, regions, alloc, free,
+ * bulk, drain, stats.
+ *
+ * Design
+ * ------
+ * Order-0 requests are served by the calling CPU's two magazines (Bonwick):
+ *
+ *   alloc: pop `loaded`                                  <- fast path, inline
+ *          else swap with `previous` if it has pages
+ *          else trade the empty `previous` at the depot for a full one
+ *          else refill `loaded` with `batch` pages, one zone-lock acquisition
+ *          else drain every CPU and the depot, and try once more: PM_ENOMEM
+ *               means no free page exists anywhere.
+ *   free:  push `loaded`                                 <- fast path, inline
+ *          else swap with `previous` if it is empty
+ *          else trade the full `previous` at the depot for an empty one
+ *          else drain `previous` (one batch, one zone-lock acquisition).
+ *
+ * The fast path is one uncontended atomic exchange (the CPU lock, which a
+ * remote drainer may take too), a few loads and stores, and on free one
+ * compare-and-swap of the page's state byte (USER -> CACHED) that catches a
+ * double free even when two CPUs race to free the same page. Everything
+ * else is out of line, PM_NOINLINE PM_COLD, like mimalloc's mi_malloc
+ * falling to _mi_malloc_generic.
+ *
+ * Orders above 0 go to the zones directly, under the zone lock.
+ *
+ * Lock order: cpu lock -> depot lock -> zone lock. A CPU never holds its own
+ * lock while it takes another CPU's: the drain before PM_ENOMEM drops it
+ * first.
+ *
+ * Worked example (batch 4): CPU 0 allocates 9 pages from an empty cache.
+ * Page 1 finds both magazines empty and the depot empty: refill takes 4
+ * pages (pfn 0,1,2,3) under one lock, pops pfn 3. Pages 2-4 pop 2,1,0.
+ * Page 5 refills again (4..7). The buddy core split one order-3 block for
+ * all of that: pfn 0 ^ (1 << 2) = 4 was the buddy of the first half.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fault.h"
+#include "smp_internal.h"
+
+/* ---- zones ---------------------------------------------------------------- */
+
+PM_NOINLINE struct zone *smp_zone_lookup(struct pm_smp *s, uint64_t pfn)
+{
+    return zone_table_find(&s->table, pfn);
+}
+
+/* ---- create / destroy ----------------------------------------------------- */
+
+static size_t mag_stride(unsigned batch)
+{
+    size_t sz = sizeof(struct mag) + (size_t)batch * sizeof(pm_paddr_t);
+    return (sz + PM_CACHE_LINE - 1) & ~(size_t)(PM_CACHE_LINE - 1);
+}
+
+static struct mag *mag_at(struct pm_smp *s, unsigned i)
+{
+    return (struct mag *)((char *)s->mag_pool + (size_t)i * mag_stride(s->batch));
+}
+
+static pm_err_t smp_config_resolve(const pm_smp_config_t *cfg, pm_smp_config_t *out)
+{
+    *out = *cfg;
+    if (out->ncpus == 0 || out->ncpus > PM_MAX_CPUS)
+        return PM_EINVAL;
+    if ((out->flags & ~PM_SMP_NOCACHE) != 0)
+        return PM_EINVAL;
+    if (out->batch == 0)
+        out->batch = PM_SMP_DEFAULT_BATCH;
+    if (out->batch > PM_SMP_MAX_BATCH)
+        return PM_EINVAL;
+    if (out->high == 0)
+        out->high = out->batch * 2 > PM_SMP_DEFAULT_HIGH ? out->batch * 2 : PM_SMP_DEFAULT_HIGH;
+    if (out->high < 2 * out->batch)
+        return PM_EINVAL;
+    return PM_OK;
+}
+
+pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
+{
+    pm_smp_config_t c;
+    struct pm_smp *s;
+    unsigned max_full;
+    pm_err_t err;
+
+    if (cfg == NULL || out == NULL)
+        return PM_EINVAL;
+    err = smp_config_resolve(cfg, &c);
+    if (err != PM_OK)
+        return err;
+    s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return PM_ENOMEM;
+    s->ncpus = c.ncpus;
+    s->batch = c.batch;
+    s->high = c.high;
+    s->flags = c.flags;
+    s->cached = (c.flags & PM_SMP_NOCACHE) == 0;
+    /* Each CPU may account for `high` pages: 2 magazines of its own, the
+     * rest as its share of the depot's full magazines. */
+    max_full = s->cached ? (unsigned)((uint64_t)c.ncpus * (c.high - 2 * c.batch) / c.batch) : 0;
+    depot_init(&s->depot, max_full);
+    pthread_mutex_init(&s->table_mutex, NULL);
+    s->cpus = aligned_alloc(PM_CACHE_LINE, sizeof(struct cpu_cache) * c.ncpus);
+    s->nmags = s->cached ? 2 * c.ncpus + max_full + 1 : 0;
+    s->mag_pool = s->nmags ? aligned_alloc(PM_CACHE_LINE, mag_stride(c.batch) * s->nmags) : NULL;
+    if (s->cpus == NULL || (s->nmags && s->mag_pool == NULL)) {
+        free(s->cpus);
+        free(s->mag_pool);
+        free(s);
+        return PM_ENOMEM;
+    }
+    memset(s->cpus, 0, sizeof(struct cpu_cache) * c.ncpus);
+    for (unsigned i = 0; i < s->nmags; i++) {
+        struct mag *m = mag_at(s, i);
+        m->next = NULL;
+        m->rounds = 0;
+        m->capacity = c.batch;
+    }
+    for (unsigned i = 0; i < c.ncpus; i++) {
+        atomic_init(&s->cpus[i].lock, 0u);
+        s->cpus[i].loaded = s->cached ? mag_at(s, 2 * i) : NULL;
+        s->cpus[i].previous = s->cached ? mag_at(s, 2 * i + 1) : NULL;
+    }
+    for (unsigned i = 2 * c.ncpus; i < s->nmags; i++)
+        depot_put_empty(&s->depot, mag_at(s, i));
+    *out = s;
+    return PM_OK;
+}
+
+void pm_smp_destroy(pm_smp_t *s)
+{
+    if (s == NULL)
+        return;
+    if (s->table != NULL) {
+        for (unsigned i = 0; i < s->table->nzones; i++)
+            zone_destroy(s->table->zones[i]);
+        zone_table_free(&s->table);
+    }
+    pthread_mutex_destroy(&s->table_mutex);
+    free(s->mag_pool);
+    free(s->cpus);
+    free(s);
+}
+
+void pm_smp_get_config(const pm_smp_t *s, pm_smp_config_t *out)
+{
+    if (s == NULL || out == NULL)
+        return;
+    out->ncpus = s->ncpus;
+    out->batch = s->batch;
+    out->high = s->high;
+    out->flags = s->flags;
+}
+
+pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
+{
+    struct zone *z;
+    pm_err_t err;
+
+    if (s == NULL || npages == 0 || (uint64_t)npages > PM_BUDDY_MAX_PAGES)
+        return PM_EINVAL;
+    if (!pm_paddr_is_page_aligned(base))
+        return PM_EALIGN;
+    if (pm_paddr_pfn(base) + (uint64_t)npages > ((uint64_t)1 << (64 - PM_PAGE_SHIFT)))
+        return PM_ERANGE;
+    err = zone_create(base, npages, &z);
+    if (err != PM_OK)
+        return err;
+    pthread_mutex_lock(&s->table_mutex);
+    err = zone_table_insert(&s->table, z);
+    pthread_mutex_unlock(&s->table_mutex);
+    if (err != PM_OK)
+        zone_destroy(z);
+    return err;
+}
+
+/* ---- zone-direct paths (orders > 0, PM_SMP_NOCACHE) ------------------------ */
+
+/* One pass over the zones for a block of `npages`. */
+static pm_err_t zones_alloc(struct pm_smp *s, size_t npages, pm_paddr_t *out)
+{
+    unsigned nzones = 0;
+
+    for (unsigned k = 0;; k++) {
+        struct zone *z = zone_table_nth(&s->table, k, &nzones);
+        pm_err_t err;
+
+        if (z == NULL || k >= nzones)
+            return PM_ENOMEM;
+        zone_lock(z);
+        err = pm_buddy_alloc(&z->buddy, npages, out);
+        zone_unlock(z);
+        if (err == PM_OK)
+            return PM_OK;
+    }
+}
+
+/* ---- drains ----------------------------------------------------------------- */
+
+static void cpu_drain_locked(struct pm_smp *s, struct cpu_cache *c)
+{
+    mag_drain(s, c->loaded);
+    mag_drain(s, c->previous);
+}
+
+void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu)
+{
+    struct cpu_cache *c;
+
+    if (s == NULL || cpu >= s->ncpus || !s->cached)
+        return;
+    c = &s->cpus[cpu];
+    cpu_lock(c);
+    cpu_drain_locked(s, c);
+    cpu_unlock(c);
+}
+
+void pm_smp_drain_all(pm_smp_t *s)
+{
+    struct mag *m;
+
+    if (s == NULL || !s->cached)
+        return;
+    for (unsigned i = 0; i < s->ncpus; i++)
+        pm_smp_drain_cpu(s, i);
+    m = depot_take_all_full(&s->depot);
+    while (m != NULL) {
+        struct mag *next = m->next;
+
+        m->next = NULL;
+        mag_drain(s, m);
+        depot_put_empty(&s->depot, m);
+        m = next;
+    }
+}
+
+/* ---- order-0 slow paths (the CPU lock is held on entry, released on exit) --- */
+
+static inline pm_paddr_t cpu_take(struct pm_smp *s, struct cpu_cache *c)
+{
+    pm_paddr_t a = mag_pop(c->loaded);
+    uint64_t pfn = pm_paddr_pfn(a);
+    struct zone *z = smp_zone_of(s, c->zone, pfn);
+
+    if (pm_fault_active(PM_FAULT_DOUBLE_HANDOUT) && (pfn & 63) == 0)
+        c->loaded->rounds++; /* injected: the page stays cached as well */
+    c->zone = z;
+    atomic_store_explicit(zone_pstate(z, pfn), ZONE_PAGE_USER, memory_order_relaxed);
+    return a;
+}
+
+static inline void cpu_swap(struct cpu_cache *c)
+{
+    struct mag *t = c->loaded;
+
+    c->loaded = c->previous;
+    c->previous = t;
+}
+
+/* Finds pages for an empty `loaded`; false if every zone is empty. */
+static bool cpu_reload(struct pm_smp *s, struct cpu_cache *c)
+{
+    struct mag *full;
+
+    if (!mag_is_empty(c->previous)) {
+        cpu_swap(c);
+        return true;
+    }
+    full = depot_trade_empty(&s->depot, c->previous);
+    if (full != NULL) {
+        c->previous = c->loaded;
+        c->loaded = full;
+        return true;
+    }
+    return mag_refill(s, c->loaded, s->batch) > 0;
+}
+
+PM_NOINLINE PM_COLD static pm_err_t smp_alloc_slow(struct pm_smp *s, unsigned cpu, pm_paddr_t *out)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+
+    if (!cpu_reload(s, c)) {
+        /* Before PM_ENOMEM: every CPU's cache and the depot go back to the
+         * zones, then one more try. Our own lock is dropped first. */
+        cpu_unlock(c);
+        if (!pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
+            pm_smp_drain_all(s);
+        cpu_lock(c);
+        if (!cpu_reload(s, c)) {
+            cpu_count(&c->allocations, 1);
+            cpu_count(&c->failed, 1);
+            cpu_unlock(c);
+            return PM_ENOMEM;
+        }
+    }
+    *out = cpu_take(s, c);
+    cpu_count(&c->allocations, 1);
+    cpu_unlock(c);
+    return PM_OK;
+}
+
+/* `loaded` is full; a is already marked CACHED. */
+PM_NOINLINE PM_COLD static void smp_free_slow(struct pm_smp *s, struct cpu_cache *c, pm_paddr_t a)
+{
+    if (!mag_is_full(c->previous)) {
+        cpu_swap(c);
+    } else {
+        struct mag *empty = depot_trade_full(&s->depot, c->previous);
+
+        if (empty == NULL) {
+            mag_drain(s, c->previous); /* the depot holds enough: one batch to the zone */
+            empty = c->previous;
+        }
+        c->previous = c->loaded;
+        c->loaded = empty;
+    }
+    mag_push(c->loaded, a);
+    cpu_count(&c->frees, 1);
+    cpu_unlock(c);
+}
+
+/* ---- the general paths: every order, every check --------------------------- */
+
+PM_NOINLINE static pm_err_t smp_alloc_general(struct pm_smp *s, unsigned cpu, size_t npages,
+                                              pm_paddr_t *out)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+    unsigned order;
+    pm_err_t err = pm_order_from_pages(npages, &order);
+
+    if (err == PM_OK) {
+        err = zones_alloc(s, npages, out);
+        if (err == PM_ENOMEM && s->cached && !pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN)) {
+            pm_smp_drain_all(s); /* cached pages may complete a larger block */
+            err = zones_alloc(s, npages, out);
+        }
+    }
+    /* The owner counts under its lock: a remote drain may not, but stats may read. */
+    cpu_lock(c);
+    cpu_count(&c->allocations, 1);
+    if (err != PM_OK)
+        cpu_count(&c->failed, 1);
+    cpu_unlock(c);
+    return err;
+}
+
+/* Validates a free and finds its zone; the core's error order. */
+static pm_err_t smp_free_validate(struct pm_smp *s, pm_paddr_t addr, size_t npages,
+                                  struct zone **zone)
+{
+    if (npages == 0)
+        return PM_EZERO;
+    if (!pm_paddr_is_page_aligned(addr))
+        return PM_EALIGN;
+    *zone = smp_zone_lookup(s, pm_paddr_pfn(addr));
+    if (*zone == NULL)
+        return PM_ERANGE;
+    if (npages > PM_MAX_BLOCK_PAGES)
+        return PM_ETOOLARGE;
+    return PM_OK;
+}
+
+PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_paddr_t addr,
+                                             size_t npages)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+    struct zone *z = NULL;
+    pm_err_t err = smp_free_validate(s, addr, npages, &z);
+    uint64_t pfn = pm_paddr_pfn(addr);
+
+    if (err != PM_OK)
+        return err;
+    if (npages == 1 && s->cached) {
+        uint8_t st = ZONE_PAGE_USER;
+
+        cpu_lock(c);
+        c->zone = z;
+        if (atomic_compare_exchange_strong_explicit(zone_pstate(z, pfn), &st, ZONE_PAGE_CACHED,
+                                                    memory_order_relaxed, memory_order_relaxed)) {
+            if (PM_LIKELY(!mag_is_full(c->loaded))) {
+                mag_push(c->loaded, addr);
+                cpu_count(&c->frees, 1);
+                cpu_unlock(c);
+            } else {
+                smp_free_slow(s, c, addr);
+            }
+            return PM_OK;
+        }
+        cpu_unlock(c);
+        if (st == ZONE_PAGE_CACHED && !pm_fault_active(PM_FAULT_NO_DOUBLE_FREE_CHECK))
+            return PM_ENOTALLOC; /* already in a magazine: a double free */
+        /* Not an order-0 page of a caller: the core says which error. */
+        zone_lock(z);
+        {
+            unsigned order;
+            err = pm_buddy_block_order(&z->buddy, addr, &order);
+            if (err == PM_OK)
+                err = order != 0 ? PM_ESIZE : PM_ENOTALLOC;
+        }
+        zone_unlock(z);
+        return err;
+    }
+    zone_lock(z);
+    err = pm_buddy_free(&z->buddy, addr, npages);
+    zone_unlock(z);
+    if (err == PM_OK) {
+        cpu_lock(c);
+        cpu_count(&c->frees, 1);
+        cpu_unlock(c);
+    }
+    return err;
+}
+
+/* ---- the fast paths ---------------------------------------------------------- */
+
+pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
+{
+    struct cpu_cache *c;
+
+    if (PM_UNLIKELY(s == NULL || out == NULL || cpu >= s->ncpus))
+        return PM_EINVAL;
+    if (PM_LIKELY(npages == 1 && s->cached)) {
+        c = &s->cpus[cpu];
+        cpu_lock(c);
+        if (PM_LIKELY(!mag_is_empty(c->loaded))) {
+            *out = cpu_take(s, c);
+            cpu_count(&c->allocations, 1);
+            cpu_unlock(c);
+            return PM_OK;
+        }
+        return smp_alloc_slow(s, cpu, out);
+    }
+    return smp_alloc_general(s, cpu, npages, out);
+}
+
+pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
+{
+    if (PM_UNLIKELY(s == NULL || cpu >= s->ncpus))
+        return PM_EINVAL;
+    if (PM_LIKELY(npages == 1 && s->cached)) {
+        struct cpu_cache *c = &s->cpus[cpu];
+        uint64_t pfn = pm_paddr_pfn(addr);
+        struct zone *z;
+
+        cpu_lock(c);
+        z = c->zone;
+        if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr))) {
+            uint8_t st = ZONE_PAGE_USER;
+
+            if (PM_LIKELY(atomic_compare_exchange_strong_explicit(
+                    zone_pstate(z, pfn), &st, ZONE_PAGE_CACHED, memory_order_relaxed,
+                    memory_order_relaxed))) {
+                if (PM_LIKELY(!mag_is_full(c->loaded))) {
+                    mag_push(c->loaded, addr);
+                    cpu_count(&c->frees, 1);
+                    cpu_unlock(c);
+                } else {
+                    smp_free_slow(s, c, addr);
+                }
+                return PM_OK;
+            }
+        }
+        cpu_unlock(c);
+    }
+    return smp_free_general(s, cpu, addr, npages);
+}
+
+/* NOCACHE: pages straight from the zones, one lock acquisition per zone. */
+static size_t zones_take_direct(struct pm_smp *s, pm_paddr_t *out, size_t count)
+{
+    unsigned nzones = 0;
+    size_t n = 0;
+
+    for (unsigned k = 0; n < count; k++) {
+        struct zone *z = zone_table_nth(&s->table, k, &nzones);
+
+        if (z == NULL || k >= nzones)
+            break;
+        while (n < count) {
+            size_t want = count - n > PM_SMP_MAX_BATCH ? PM_SMP_MAX_BATCH : count - n;
+            unsigned got;
+
+            zone_lock(z);
+            got = zone_take_pages_locked(z, &out[n], (unsigned)want, ZONE_PAGE_OTHER);
+            zone_unlock(z);
+            n += got;
+            if (got < want)
+                break;
+        }
+    }
+    return n;
+}
+
+size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *out)
+{
+    struct cpu_cache *c;
+    size_t n = 0;
+
+    if (s == NULL || out == NULL || cpu >= s->ncpus || count == 0)
+        return 0;
+    c = &s->cpus[cpu];
+    cpu_lock(c);
+    for (int pass = 0; pass < 2 && n < count; pass++) {
+        if (pass == 1) { /* short: drain everything, then one more pass */
+            if (pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
+                break;
+            cpu_unlock(c);
+            pm_smp_drain_all(s);
+            cpu_lock(c);
+        }
+        if (!s->cached) {
+            n += zones_take_direct(s, &out[n], count - n);
+            continue;
+        }
+        while (n < count && (!mag_is_empty(c->loaded) || cpu_reload(s, c))) {
+            while (n < count && !mag_is_empty(c->loaded))
+                out[n++] = cpu_take(s, c);
+        }
+    }
+    cpu_count(&c->allocations, count);
+    cpu_count(&c->failed, count - n);
+    cpu_unlock(c);
+    return n;
+}
+
+/* ---- statistics ---------------------------------------------------------------- */
+
+void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
+{
+    struct zone_table *t;
+
+    if (out == NULL)
+        return;
+    memset(out, 0, sizeof(*out));
+    if (s == NULL)
+        return;
+    for (unsigned i = 0; i < s->ncpus; i++) {
+        struct cpu_cache *c = &s->cpus[i];
+
+        out->allocations += atomic_load_explicit(&c->allocations, memory_order_relaxed);
+        out->failed_allocations += atomic_load_explicit(&c->failed, memory_order_relaxed);
+        out->frees += atomic_load_explicit(&c->frees, memory_order_relaxed);
+        if (s->cached) {
+            cpu_lock(c);
+            out->cached_pages += c->loaded->rounds + c->previous->rounds;
+            cpu_unlock(c);
+        }
+    }
+    if (s->cached)
+        out->cached_pages += depot_cached_pages(&s->depot);
+    pthread_mutex_lock(&s->table_mutex); /* the table cannot change under us */
+    t = s->table;
+    for (unsigned i = 0; t != NULL && i < t->nzones; i++) {
+        struct zone *z = t->zones[i];
+        pm_stats_t bs;
+
+        zone_lock(z);
+        pm_buddy_stats(&z->buddy, &bs);
+        out->refills += z->refills;
+        out->drains += z->drains;
+        out->lock_acquisitions += z->lock_acquisitions;
+        out->lock_contentions += z->lock_contentions;
+        zone_unlock(z);
+        out->total_pages += bs.total_pages;
+        out->free_pages += bs.free_pages;
+        out->splits += bs.splits;
+        out->coalesces += bs.coalesces;
+        out->meta_bytes += z->meta_bytes;
+        out->zones++;
+    }
+    pthread_mutex_unlock(&s->table_mutex);
+    out->max_cached_pages = s->cached ? (uint64_t)s->ncpus * s->high : 0;
+}
+
+void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS])
+{
+    struct zone_table *t;
+
+    if (out == NULL)
+        return;
+    memset(out, 0, sizeof(pm_order_stats_t) * PM_NR_ORDERS);
+    if (s == NULL)
+        return;
+    pthread_mutex_lock(&s->table_mutex);
+    t = s->table;
+    for (unsigned i = 0; t != NULL && i < t->nzones; i++) {
+        struct zone *z = t->zones[i];
+        pm_order_stats_t os[PM_NR_ORDERS];
+
+        zone_lock(z);
+        pm_buddy_order_stats(&z->buddy, os);
+        zone_unlock(z);
+        for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
+            out[o].free_blocks += os[o].free_blocks;
+            out[o].allocations += os[o].allocations;
+            out[o].frees += os[o].frees;
+        }
+    }
+    pthread_mutex_unlock(&s->table_mutex);
+}

@@ -1,0 +1,112 @@
+/*
+ * zone.c - zones: a buddy core, its ticket lock and its per-page state.
+ *
+ * Design: every access to zone->buddy happens with zone->lock held. Batches
+ * (refill, drain) move up to `batch` pages under one acquisition, so the
+ * lock is taken once per batch, not once per page.
+ *
+ * Lock order (outermost first): cpu lock -> depot lock -> zone lock. A zone
+ * lock is a leaf: nothing else is taken while one is held.
+ *
+ * Per-page state (pstate) is one atomic byte a page, written with relaxed
+ * stores: the lock or the CPU lock that covers the page's move already
+ * orders it, and the only racing access, a free of the same page from two
+ * CPUs at once, is settled by compare-and-swap (see smp.c).
+ */
+#include <stdlib.h>
+
+#include "zone.h"
+#include "fault.h"
+
+const void *ticket_self(void)
+{
+    static _Thread_local char token;
+    return &token;
+}
+
+pm_err_t zone_create(pm_paddr_t base, size_t npages, struct zone **out)
+{
+    size_t meta_size = pm_buddy_meta_size(base, npages);
+    struct zone *z;
+    pm_err_t err;
+
+    if (meta_size == SIZE_MAX)
+        return PM_EINVAL;
+    z = aligned_alloc(64, sizeof(*z));
+    if (z == NULL)
+        return PM_ENOMEM;
+    *z = (struct zone){0};
+    ticket_lock_init(&z->lock);
+    z->meta = malloc(meta_size > 0 ? meta_size : 1);
+    z->pstate = calloc(npages > 0 ? npages : 1, 1);
+    if (z->meta == NULL || z->pstate == NULL) {
+        zone_destroy(z);
+        return PM_ENOMEM;
+    }
+    err = pm_buddy_init(&z->buddy, base, npages, z->meta, meta_size);
+    if (err != PM_OK) {
+        zone_destroy(z);
+        return err;
+    }
+    z->base_pfn = pm_paddr_pfn(base);
+    z->npages = npages;
+    z->meta_bytes = meta_size + npages;
+    *out = z;
+    return PM_OK;
+}
+
+void zone_destroy(struct zone *z)
+{
+    if (z == NULL)
+        return;
+    free(z->meta);
+    free((void *)z->pstate);
+    free(z);
+}
+
+void zone_lock(struct zone *z) PM_NO_TSA
+{
+    bool contended = ticket_lock_acquire(&z->lock);
+
+    z->lock_acquisitions++;
+    z->lock_contentions += contended;
+}
+
+void zone_unlock(struct zone *z) PM_NO_TSA
+{
+    PM_ASSERT(ticket_lock_held(&z->lock));
+    ticket_lock_release(&z->lock);
+}
+
+unsigned zone_take_pages_locked(struct zone *z, pm_paddr_t *out, unsigned n,
+                                enum zone_page_state state)
+{
+    size_t got;
+
+    PM_ASSERT(ticket_lock_held(&z->lock));
+    got = pm_buddy_alloc_bulk(&z->buddy, 0, n, out);
+    for (size_t i = 0; i < got; i++)
+        atomic_store_explicit(zone_pstate(z, pm_paddr_pfn(out[i])), (uint8_t)state,
+                              memory_order_relaxed);
+    if (got > 0)
+        z->refills++;
+    return (unsigned)got;
+}
+
+void zone_put_pages_locked(struct zone *z, const pm_paddr_t *pages, unsigned n)
+{
+    PM_ASSERT(ticket_lock_held(&z->lock));
+    for (unsigned i = 0; i < n; i++) {
+        _Atomic uint8_t *st = zone_pstate(z, pm_paddr_pfn(pages[i]));
+        pm_err_t err;
+
+        PM_ASSERT(atomic_load_explicit(st, memory_order_relaxed) == ZONE_PAGE_CACHED);
+        atomic_store_explicit(st, ZONE_PAGE_OTHER, memory_order_relaxed);
+        if (pm_fault_active(PM_FAULT_DROP_ON_DRAIN) && i == 0)
+            continue; /* injected: the page is lost */
+        err = pm_buddy_free(&z->buddy, pages[i], 1);
+        PM_ASSERT(err == PM_OK);
+        (void)err;
+    }
+    z->drains++;
+}
