@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages physmem needs to build, test and benchmark.
+# Idempotent: apt-get runs only when something is missing. Needs root.
+set -euo pipefail
+pkgs=(cmake make gcc g++ clang llvm pkg-config git ca-certificates
+      libck-dev liburcu-dev libbenchmark-dev libcmocka-dev
+      libclang-rt-14-dev clang-format cppcheck valgrind python3 gnuplot-nox
+      libjemalloc2 libtcmalloc-minimal4 libmimalloc2.0)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
