@@ -1,0 +1,120 @@
+/*
+ * storm.c - the "storm" pattern, in rounds: every CPU allocates order-0
+ * pages (singly or in bulk) until pm_smp_alloc says PM_ENOMEM. Once all
+ * have seen it (a barrier), the pages they hold together must be every page
+ * there is: none may be stranded in a per-CPU cache or the depot, and the
+ * allocator must report nothing free and nothing cached. Then every CPU
+ * frees the pages another CPU allocated (so the caches overflow into the
+ * depot and the zones), and the next round starts while time is left.
+ */
+#include "stress.h"
+
+#include <stdlib.h>
+
+struct storm_list {
+    struct stress_block *v;
+    size_t n, cap;
+};
+
+struct storm_state {
+    struct storm_list *lists; /* one per CPU */
+    uint64_t total;           /* pages in the zones */
+    unsigned round;
+    _Atomic bool again;
+};
+
+static int storm_setup(struct stress_run *r)
+{
+    struct storm_state *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -1;
+    s->lists = calloc(r->nthreads, sizeof(*s->lists));
+    if (!s->lists)
+        return -1;
+    atomic_init(&s->again, true);
+    r->priv = s;
+    stress_region_add_arena(r);
+    s->total = r->arena->pages;
+    return 0;
+}
+
+static void storm_teardown(struct stress_run *r)
+{
+    struct storm_state *s = r->priv;
+    for (unsigned i = 0; i < r->nthreads; i++)
+        free(s->lists[i].v);
+    free(s->lists);
+    free(s);
+    r->priv = NULL;
+}
+
+static struct stress_block *list_room(struct storm_list *l, size_t more)
+{
+    if (l->n + more > l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        while (cap < l->n + more)
+            cap *= 2;
+        l->v = realloc(l->v, cap * sizeof(*l->v));
+        STRESS_CHECK(l->v != NULL, "out of memory");
+        l->cap = cap;
+    }
+    return &l->v[l->n];
+}
+
+static void storm_fill(struct stress_thread *t, struct storm_list *l)
+{
+    for (;;) {
+        if (stress_rng_one_in(&t->rng, 4)) {
+            size_t want = 1 + stress_rng_below(&t->rng, 32);
+            l->n += stress_alloc_bulk(t, want, list_room(l, want));
+        } else {
+            if (stress_alloc(t, 0, list_room(l, 1)) != PM_OK)
+                return; /* PM_ENOMEM: stress_alloc fails on anything else */
+            l->n++;
+        }
+        stress_count_op(t);
+    }
+}
+
+/* Serial thread, everybody saw PM_ENOMEM: all pages must be held. */
+static void storm_check_full(struct stress_run *r, struct storm_state *s)
+{
+    uint64_t held = 0;
+    pm_smp_stats_t st;
+    for (unsigned i = 0; i < r->nthreads; i++)
+        held += s->lists[i].n;
+    pm_smp_stats(r->smp, &st);
+    STRESS_CHECK(held == s->total && st.free_pages == 0 && st.cached_pages == 0,
+                 "round %u: every CPU got PM_ENOMEM, but they hold %llu of %llu pages; the "
+                 "allocator says %llu free, %llu cached",
+                 s->round, (unsigned long long)held, (unsigned long long)s->total,
+                 (unsigned long long)st.free_pages, (unsigned long long)st.cached_pages);
+}
+
+static void storm_thread(struct stress_thread *t)
+{
+    struct stress_run *r = t->run;
+    struct storm_state *s = r->priv;
+    for (;;) {
+        storm_fill(t, &s->lists[t->id]);
+        if (stress_barrier(r))
+            storm_check_full(r, s);
+        stress_barrier(r);
+        /* Free another CPU's pages: a different neighbour each round. */
+        struct storm_list *l = &s->lists[(t->id + 1 + s->round) % r->nthreads];
+        while (l->n > 0)
+            stress_free(t, &l->v[--l->n]);
+        if (stress_barrier(r)) {
+            s->round++;
+            bool stop = atomic_load(&r->stop) ||
+                        (t->ops_limit && stress_ops_total(r) >= t->ops_limit * r->nthreads);
+            atomic_store(&s->again, !stop);
+        }
+        stress_barrier(r);
+        if (!atomic_load(&s->again))
+            break;
+    }
+}
+
+const struct stress_pattern_ops stress_pattern_storm = {"storm", storm_setup, storm_thread,
+                                                        storm_teardown};
