@@ -3,7 +3,7 @@
  * whole but the allocator starts with its first chunk only; CPU 0 adds the
  * other chunks with pm_smp_add_region (chunk boundaries at arbitrary pages)
  * during the first half of the run while every CPU allocates and frees
- * blocks of order 0..3 and meets PM_ENOMEM while memory is short. Every
+ * blocks of order 0..5 and meets PM_ENOMEM while memory is short. Every
  * returned block must lie in an added region (block.c). Bad additions must
  * be refused: an overlap with a zone, a misaligned base, zero pages.
  */
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #define HOTADD_CHUNKS 8
-#define HOTADD_HELD   32
+#define HOTADD_HELD   128
 
 struct hotadd_state {
     unsigned nchunks, next; /* next: CPU 0's only */
@@ -93,7 +93,7 @@ static void hotadd_thread(struct stress_thread *t)
         if (t->id == 0)
             maybe_add(t, h, false);
         if (nheld < HOTADD_HELD && stress_rng_below(&t->rng, 2) == 0) {
-            if (stress_alloc(t, stress_rng_below(&t->rng, 4), &held[nheld]) == PM_OK)
+            if (stress_alloc(t, stress_rng_below(&t->rng, 6), &held[nheld]) == PM_OK)
                 nheld++;
             else if (nheld == 0)
                 sched_yield();
