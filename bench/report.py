@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""bench/report.py - turns pm-bench's JSON results into the comparison table,
+the issue-6 targets check, bench/results/latest.md and the gnuplot chart
+bench/results/scaling.png. Python 3 standard library only.
+
+Usage: report.py [RESULTS_DIR] [--strict] [--no-plot]
+
+Reads RESULTS_DIR/pm-bench.json (the whole suite, glibc malloc) and, where
+present, RESULTS_DIR/malloc-{jemalloc,tcmalloc,mimalloc}.json (the malloc
+families under LD_PRELOAD). Rows are workload and thread count; columns the
+allocators, in ns per pair (per thread: the time one thread spends on one
+alloc+free). Throughput comparisons (peers, scaling) use items_per_second
+(pairs per second, all threads together). --strict exits 1 if a target is
+missed; by default the targets are only reported.
+"""
+
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+COLUMNS = ["floor", "physmem", "locked", "mutex", "glibc", "jemalloc", "tcmalloc", "mimalloc"]
+PEERS = ["mutex", "glibc", "jemalloc", "tcmalloc", "mimalloc"]
+PREFIX = {"floor": "floor", "physmem": "smp", "locked": "locked", "mutex": "mutex",
+          "glibc": "malloc", "jemalloc": "malloc", "tcmalloc": "malloc", "mimalloc": "malloc"}
+SOURCE = {"jemalloc": "malloc-jemalloc.json", "tcmalloc": "malloc-tcmalloc.json",
+          "mimalloc": "malloc-mimalloc.json"}
+WORKLOADS = ["pair", "batch64", "xfer", "mixed", "bulk"]
+
+
+def load(path):
+    """name -> {ns, ips, label, error, counters} for one pm-bench JSON file."""
+    out = {}
+    if not os.path.exists(path):
+        return out, None
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    for b in data.get("benchmarks", []):
+        if b.get("run_type", "iteration") != "iteration":
+            continue
+        out[b["name"]] = {
+            "ns": b.get("ns_per_pair"),
+            "ips": b.get("items_per_second"),
+            "label": b.get("label", ""),
+            "error": b.get("error_occurred", False) and b.get("error_message", "error"),
+            "counters": b,
+        }
+    return out, data.get("context", {})
+
+
+class Results:
+    def __init__(self, rdir):
+        self.main, self.context = load(os.path.join(rdir, "pm-bench.json"))
+        self.extra = {k: load(os.path.join(rdir, v))[0] for k, v in SOURCE.items()}
+
+    def get(self, column, name_rest):
+        """The run of allocator `column` for "<workload>/threads:T" etc."""
+        src = self.extra.get(column, self.main) if column in SOURCE else self.main
+        r = src.get(PREFIX[column] + "/" + name_rest)
+        if r is None or r["error"] or r["ns"] is None:
+            return None
+        return r
+
+    def byname(self, name):
+        r = self.main.get(name)
+        if r is None or r["error"] or r["ns"] is None:
+            return None
+        return r
+
+    def threads(self):
+        ts = set()
+        for name in self.main:
+            if "/threads:" in name:
+                ts.add(int(name.rsplit(":", 1)[1]))
+        return sorted(ts)
+
+
+def fmt_ns(v):
+    if v is None:
+        return "-"
+    if v >= 100000:
+        return "%.0fk" % (v / 1000)
+    if v >= 1000:
+        return "%.1fk" % (v / 1000)
+    if v >= 100:
+        return "%.0f" % v
+    return "%.1f" % v
+
+
+def fmt_x(v):
+    return "-" if v is None else "%.2fx" % v
+
+
+def md_table(header, rows):
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+    line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"
+    sep = "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"
+    return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+def main_table(res):
+    header = ["workload", "T"] + COLUMNS + ["phys/floor", "vs best peer", "vs locked", "scaling"]
+    rows = []
+    for w in WORKLOADS:
+        base_ips = None
+        for t in res.threads():
+            rest = "%s/threads:%d" % (w, t)
+            cells = {c: res.get(c, rest) for c in COLUMNS}
+            if all(v is None for v in cells.values()):
+                continue
+            phys = cells["physmem"]
+            ratio_floor = (phys["ns"] / cells["floor"]["ns"]
+                           if phys and cells["floor"] and cells["floor"]["ns"] else None)
+            peers = [(c, cells[c]) for c in PEERS if cells[c] and cells[c]["ips"]]
+            best = max(peers, key=lambda p: p[1]["ips"]) if peers else None
+            vs_peer = ("%.2fx %s" % (phys["ips"] / best[1]["ips"], best[0])
+                       if phys and phys["ips"] and best else "-")
+            vs_locked = (phys["ips"] / cells["locked"]["ips"]
+                         if phys and cells["locked"] and cells["locked"]["ips"] else None)
+            if phys and base_ips is None:
+                base_ips = (t, phys["ips"])
+            scaling = ("%.2fx/T%d" % (phys["ips"] / base_ips[1], base_ips[0])
+                       if phys and base_ips and base_ips[1] else "-")
+            rows.append([w, t] + [fmt_ns(cells[c]["ns"]) if cells[c] else "-" for c in COLUMNS]
+                        + [fmt_x(ratio_floor), vs_peer, fmt_x(vs_locked), scaling])
+    return header, rows
+
+
+def core_table(res):
+    floor = res.byname("floor/pair/threads:1")
+    header = ["core", "ns/pair", "Mpairs/s", "vs floor/pair"]
+    rows = []
+    names = sorted(n for n in res.main if n.startswith("core/"))
+    order = lambda n: (n.split("/")[1], int(n.rsplit(":", 1)[1]) if ":" in n else
+                       int(n.rsplit("/", 1)[1]) if n.rsplit("/", 1)[1].isdigit() else 0)
+    for n in sorted(names, key=order):
+        r = res.byname(n)
+        if not r:
+            rows.append([n, "error", "-", "-"])
+            continue
+        rows.append([n, fmt_ns(r["ns"]), "%.1f" % (r["ips"] / 1e6) if r["ips"] else "-",
+                     fmt_x(r["ns"] / floor["ns"]) if floor else "-"])
+    return header, rows
+
+
+def targets(res):
+    """[(ok or None, text)] - None: not measured."""
+    out = []
+    ns = lambda n: (res.byname(n) or {}).get("ns")
+    ips = lambda n: (res.byname(n) or {}).get("ips")
+
+    def within(name, ref, factor, what=None):
+        a, b = ns(name), ns(ref)
+        if a is None or b is None:
+            out.append((None, "%s within %gx %s: not measured" % (what or name, factor, ref)))
+            return
+        out.append((a <= factor * b, "%s within %gx %s: %.2f ns vs %.2f ns = %.2fx" %
+                    (what or name, factor, ref, a, b, a / b)))
+
+    def at_least(name, ref, factor):
+        a, b = ips(name), ips(ref)
+        if a is None or b is None:
+            out.append((None, "%s >= %gx %s (items/s): not measured" % (name, factor, ref)))
+            return
+        out.append((a >= factor * b, "%s >= %gx %s (items/s): %.2fM vs %.2fM = %.2fx" %
+                    (name, factor, ref, a / 1e6, b / 1e6, a / b)))
+
+    def beats_peers(workload, t):
+        rest = "%s/threads:%d" % (workload, t)
+        phys = res.get("physmem", rest)
+        peers = [(c, res.get(c, rest)) for c in PEERS]
+        peers = [(c, r) for c, r in peers if r and r["ips"]]
+        if not phys or not peers:
+            out.append((None, "smp/%s faster than every peer: not measured" % rest))
+            return
+        best = max(peers, key=lambda p: p[1]["ips"])
+        out.append((phys["ips"] > best[1]["ips"],
+                    "smp/%s faster than every peer (%d): %.2fM/s vs best %s %.2fM/s = %.2fx" %
+                    (rest, len(peers), phys["ips"] / 1e6, best[0], best[1]["ips"] / 1e6,
+                     phys["ips"] / best[1]["ips"])))
+
+    within("smp/pair/threads:1", "floor/pair/threads:1", 2)
+    within("smp/batch64/threads:1", "floor/batch64/threads:1", 2)
+    for w in ("pair", "batch64"):
+        for t in res.threads():
+            beats_peers(w, t)
+    at_least("smp/pair/threads:2", "smp/pair/threads:1", 1.8)
+    at_least("smp/pair/threads:2", "locked/pair/threads:2", 10)
+    at_least("smp/pair/threads:8", "smp/pair/threads:2", 0.7)
+    at_least("smp/batch64/threads:8", "smp/batch64/threads:2", 0.7)
+    r = res.main.get("locked/pair/threads:8")
+    out.append((bool(r and not r["error"] and r["ns"] is not None),
+                "locked/pair/threads:8 finishes: %s" %
+                ("%.0f ns/pair per thread, %.3fM pairs/s" % (r["ns"], r["ips"] / 1e6)
+                 if r and not r["error"] and r["ns"] is not None else
+                 (r["error"] if r else "not run"))))
+    beats_peers("xfer", 2)
+    within("core/pair/order:0", "floor/pair/threads:1", 8)
+    within("core/random", "floor/pair/threads:1", 12, "core/random (per page pair)")
+    return out
+
+
+def metadata(res):
+    lines = []
+    for n in ("smp/pair/threads:1", "smp/pair/threads:%d" % max(res.threads() or [1])):
+        r = res.main.get(n)
+        if r and "meta_bytes_per_page" in r["counters"]:
+            c = r["counters"]
+            lines.append("%s: metadata %.2f bytes/page, max cached pages %d (%s)" %
+                         (n, c["meta_bytes_per_page"], c.get("max_cached_pages", 0), r["label"]))
+    return lines
+
+
+def plot(res, rdir):
+    """scaling.png: items/s vs threads, one line per allocator, one panel per workload."""
+    if not shutil.which("gnuplot"):
+        return "gnuplot not found: no scaling.png"
+    ts = res.threads()
+    panels = []
+    datafile = os.path.join(rdir, "scaling.dat")
+    with open(datafile, "w", encoding="utf-8") as f:
+        idx = 0
+        for w in WORKLOADS:
+            f.write("# %s\n# threads %s\n" % (w, " ".join(COLUMNS)))
+            any_row = False
+            for t in ts:
+                vals = []
+                for c in COLUMNS:
+                    r = res.get(c, "%s/threads:%d" % (w, t))
+                    vals.append("%.6g" % (r["ips"] / 1e6) if r and r["ips"] else "NaN")
+                if any(v != "NaN" for v in vals):
+                    any_row = True
+                f.write("%d %s\n" % (t, " ".join(vals)))
+            f.write("\n\n")
+            if any_row:
+                panels.append((idx, w))
+            idx += 1
+    script = os.path.join(rdir, "scaling.gp")
+    png = os.path.join(rdir, "scaling.png")
+    cols = 3 if len(panels) > 4 else 2
+    nrows = (len(panels) + cols - 1) // cols
+    with open(script, "w", encoding="utf-8") as g:
+        g.write('set terminal pngcairo size %d,%d noenhanced\n' % (520 * cols, 400 * nrows)
+                if _has_cairo() else 'set terminal png size %d,%d\n' % (520 * cols, 400 * nrows))
+        g.write('set output "%s"\n' % png)
+        g.write('set multiplot layout %d,%d title "pm-bench: throughput vs threads"\n'
+                % (nrows, cols))
+        g.write('set logscale y\nset logscale x 2\nset key outside right top\n'
+                'set grid\nset xlabel "threads"\nset ylabel "M pairs/s"\n')
+        g.write('set xtics (%s)\n' % ", ".join(str(t) for t in ts))
+        for idx, w in panels:
+            g.write('set title "%s"\n' % w)
+            plots = ['"%s" index %d using 1:%d with linespoints title "%s"' %
+                     (datafile, idx, i + 2, c) for i, c in enumerate(COLUMNS)]
+            g.write("plot " + ", \\\n     ".join(plots) + "\n")
+        g.write("unset multiplot\n")
+    p = subprocess.run(["gnuplot", script], capture_output=True, text=True)
+    if p.returncode != 0:
+        return "gnuplot failed: " + p.stderr.strip()[-500:]
+    return "wrote " + png
+
+
+def _has_cairo():
+    try:
+        p = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True)
+        return "pngcairo" in (p.stdout + p.stderr)
+    except OSError:
+        return False
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    strict = "--strict" in argv
+    rdir = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+    res = Results(rdir)
+    if not res.main:
+        print("report.py: no %s" % os.path.join(rdir, "pm-bench.json"), file=sys.stderr)
+        return 2
+
+    h, rows = main_table(res)
+    ch, crows = core_table(res)
+    tg = targets(res)
+    meta = metadata(res)
+    labels = sorted({"%s: %s" % (n.split("/")[0], r["label"]) for n, r in res.main.items()
+                     if r["label"]})
+    labels += ["%s: %s" % (k, next(iter(v.values()))["label"]) for k, v in res.extra.items() if v]
+
+    ctx = res.context or {}
+    out = []
+    out.append("# pm-bench results")
+    out.append("")
+    out.append("%s, %s CPUs at %s MHz, %s; generated %s." %
+               (ctx.get("host_name", "?"), ctx.get("num_cpus", "?"), ctx.get("mhz_per_cpu", "?"),
+                ctx.get("date", "?"),
+                datetime.datetime.now().replace(microsecond=0).isoformat()))
+    out.append("")
+    out.append("ns per pair (one alloc + one free), per thread; T = threads (each on its own "
+               "CPU slot). phys/floor: physmem's ns over floor's. vs best peer / vs locked: "
+               "physmem's throughput (pairs/s, all threads) over the best peer's "
+               "(mutex, glibc, jemalloc, tcmalloc, mimalloc) / over its own locked mode. "
+               "scaling: throughput over the first thread count's.")
+    out.append("")
+    out.append(md_table(h, rows))
+    out.append("")
+    out.append(md_table(ch, crows))
+    out.append("")
+    out.append("Configurations: " + "; ".join(labels))
+    out.append("")
+    out.append("## Targets (issue 6)")
+    out.append("")
+    for ok, text in tg:
+        out.append("- %s %s" % ({True: "PASS", False: "MISS", None: "N/A "}[ok], text))
+    out.append("")
+    out.append("## Metadata")
+    out.append("")
+    out.extend("- " + m for m in meta)
+    out.append("")
+    msg = plot(res, rdir)
+    out.append("Chart: scaling.png (items/s vs threads, log scale). " + msg)
+    text = "\n".join(out) + "\n"
+    with open(os.path.join(rdir, "latest.md"), "w", encoding="utf-8") as f:
+        f.write(text)
+    print(text)
+    missed = sum(1 for ok, _ in tg if ok is False)
+    print("targets: %d PASS, %d MISS, %d not measured" %
+          (sum(1 for ok, _ in tg if ok), missed, sum(1 for ok, _ in tg if ok is None)))
+    return 1 if strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
