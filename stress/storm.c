@@ -3,12 +3,14 @@
  * pages (singly or in bulk) until pm_smp_alloc says PM_ENOMEM. Once all
  * have seen it (a barrier), the pages they hold together must be every page
  * there is: none may be stranded in a per-CPU cache or the depot, and the
- * allocator must report nothing free and nothing cached. Then every CPU
+ * allocator must report nothing free and nothing cached (and pass
+ * pm_smp_check while the CPUs wait at the barrier). Then every CPU
  * frees the pages another CPU allocated (so the caches overflow into the
  * depot and the zones), and the next round starts while time is left.
  */
 #include "stress.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 struct storm_list {
@@ -41,6 +43,9 @@ static int storm_setup(struct stress_run *r)
 static void storm_teardown(struct stress_run *r)
 {
     struct storm_state *s = r->priv;
+    if (!r->opt->quiet)
+        printf("pm-stress [storm] %u rounds, each ending with all %llu pages held\n", s->round,
+               (unsigned long long)s->total);
     for (unsigned i = 0; i < r->nthreads; i++)
         free(s->lists[i].v);
     free(s->lists);
@@ -84,6 +89,9 @@ static void storm_check_full(struct stress_run *r, struct storm_state *s)
     for (unsigned i = 0; i < r->nthreads; i++)
         held += s->lists[i].n;
     pm_smp_stats(r->smp, &st);
+    pm_err_t e = pm_smp_check(r->smp); /* quiet: everybody waits at the barrier */
+    STRESS_CHECK(e == PM_OK, "round %u: pm_smp_check with every page allocated: %s", s->round,
+                 pm_errname(e));
     STRESS_CHECK(held == s->total && st.free_pages == 0 && st.cached_pages == 0,
                  "round %u: every CPU got PM_ENOMEM, but they hold %llu of %llu pages; the "
                  "allocator says %llu free, %llu cached",
