@@ -1,7 +1,7 @@
 /*
  * smp_test_util.h - helpers shared by the SMP allocator's cmocka tests:
  * creating allocators, reading statistics, measuring zone-lock acquisitions
- * net of what pm_smp_stats itself takes, a seeded RNG, and the "nothing
+ * net of what pm_smp_stats itself takes (read from the internals), a seeded RNG, and the "nothing
  * lost, nothing handed out twice" proof (drain everything, allocate every
  * page, compare with what the test holds).
  */
@@ -19,6 +19,7 @@
 
 #include <physmem/physmem.h>
 #include <physmem/smp.h>
+#include "smp_internal.h"
 
 /* A base aligned to every order (pfn 0x100000). */
 #define TS_BASE ((uint64_t)0x100000000u)
@@ -41,6 +42,67 @@ static inline pm_paddr_t ts_pfn_addr(uint64_t base, uint64_t page)
     return pm_paddr(base + page * TS_PG);
 }
 
+/*
+ * Zone-lock acquisitions. pm_smp_stats and pm_smp_order_stats lock every
+ * zone to read it, and those acquisitions count too; the tests read the
+ * counters straight from the zones (no lock: the allocator is quiet) and
+ * subtract what their own statistics calls took, so the difference of two
+ * ts_locks() calls is exactly what the allocator did in between.
+ */
+static struct {
+    const pm_smp_t *s;
+    uint64_t locks;
+} ts_observer[16];
+
+static inline uint64_t *ts_observer_slot(const pm_smp_t *s)
+{
+    for (size_t i = 0; i < sizeof(ts_observer) / sizeof(ts_observer[0]); i++) {
+        if (ts_observer[i].s == s)
+            return &ts_observer[i].locks;
+    }
+    for (size_t i = 0; i < sizeof(ts_observer) / sizeof(ts_observer[0]); i++) {
+        if (ts_observer[i].s == NULL) {
+            ts_observer[i].s = s;
+            ts_observer[i].locks = 0;
+            return &ts_observer[i].locks;
+        }
+    }
+    fail_msg("too many allocators for ts_observer");
+    return NULL;
+}
+
+static inline uint64_t ts_raw_locks(pm_smp_t *s) PM_NO_TSA
+{
+    uint64_t n = 0;
+
+    for (unsigned i = 0; s->table != NULL && i < s->table->nzones; i++)
+        n += s->table->zones[i]->lock_acquisitions;
+    return n;
+}
+
+static inline uint64_t ts_locks(pm_smp_t *s)
+{
+    return ts_raw_locks(s) - *ts_observer_slot(s);
+}
+
+static inline pm_smp_stats_t ts_stats(pm_smp_t *s)
+{
+    uint64_t before = ts_raw_locks(s);
+    pm_smp_stats_t st;
+
+    pm_smp_stats(s, &st);
+    *ts_observer_slot(s) += ts_raw_locks(s) - before;
+    return st;
+}
+
+static inline void ts_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS])
+{
+    uint64_t before = ts_raw_locks(s);
+
+    pm_smp_order_stats(s, out);
+    *ts_observer_slot(s) += ts_raw_locks(s) - before;
+}
+
 static inline pm_smp_t *ts_create(unsigned ncpus, unsigned batch, unsigned high, unsigned flags)
 {
     pm_smp_config_t cfg = {.ncpus = ncpus, .batch = batch, .high = high, .flags = flags};
@@ -48,7 +110,17 @@ static inline pm_smp_t *ts_create(unsigned ncpus, unsigned batch, unsigned high,
 
     assert_ok(pm_smp_create(&cfg, &s));
     assert_non_null(s);
+    *ts_observer_slot(s) = 0; /* a new allocator may reuse a freed one's address */
     return s;
+}
+
+static inline void ts_destroy(pm_smp_t *s)
+{
+    for (size_t i = 0; i < sizeof(ts_observer) / sizeof(ts_observer[0]); i++) {
+        if (ts_observer[i].s == s)
+            ts_observer[i].s = NULL;
+    }
+    pm_smp_destroy(s);
 }
 
 /* An allocator with one zone of npages at TS_BASE. */
@@ -60,29 +132,6 @@ static inline pm_smp_t *ts_create1(unsigned ncpus, unsigned batch, unsigned high
     assert_ok(pm_smp_add_region(s, pm_paddr(TS_BASE), npages));
     assert_ok(pm_smp_check(s));
     return s;
-}
-
-static inline pm_smp_stats_t ts_stats(pm_smp_t *s)
-{
-    pm_smp_stats_t st;
-
-    pm_smp_stats(s, &st);
-    return st;
-}
-
-/*
- * Zone-lock acquisitions so far, net of the ones pm_smp_stats takes to read
- * them (it locks every zone): the difference of two ts_locks() calls is
- * exactly what the allocator did in between.
- */
-static inline uint64_t ts_locks(pm_smp_t *s)
-{
-    pm_smp_stats_t a, b;
-
-    pm_smp_stats(s, &a);
-    pm_smp_stats(s, &b);
-    /* b - a is what one stats call costs; a already includes one call. */
-    return a.lock_acquisitions - (b.lock_acquisitions - a.lock_acquisitions);
 }
 
 /* Every page available to an allocation: in the zones or in the caches. */
