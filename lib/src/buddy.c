@@ -43,6 +43,7 @@ static inline void buddy_list_push(pm_buddy_t *b, unsigned o, uint32_t i)
     p->prev = i;
     if (b->nfree[o] == 0) {
         p->next = i;
+        b->avail |= 1u << o;
     } else {
         p->next = b->head[o];
         b->pages[b->head[o]].prev = i;
@@ -53,25 +54,24 @@ static inline void buddy_list_push(pm_buddy_t *b, unsigned o, uint32_t i)
 
 static inline void buddy_list_remove(pm_buddy_t *b, unsigned o, uint32_t i)
 {
-    struct pm_buddy_page *p = &b->pages[i];
-    uint32_t n = p->next;
-    uint32_t pv = p->prev;
-    bool is_head = pv == i;
-    bool is_tail = n == i;
+    struct pm_buddy_page *pages = b->pages;
+    uint32_t n = pages[i].next;
+    uint32_t pv = pages[i].prev;
 
     PM_ASSERT(b->nfree[o] > 0);
-    if (is_head) {
-        if (!is_tail) {
-            b->head[o] = n;
-            b->pages[n].prev = n;
-        }
-    } else if (is_tail) {
-        b->pages[pv].next = pv;
-    } else {
-        b->pages[pv].next = n;
-        b->pages[n].prev = pv;
+    if (--b->nfree[o] == 0) { /* the only block of its order: nothing to relink */
+        b->avail &= ~(1u << o);
+        return;
     }
-    b->nfree[o]--;
+    if (pv == i) { /* the head */
+        b->head[o] = n;
+        pages[n].prev = n;
+    } else if (n == i) { /* the tail */
+        pages[pv].next = pv;
+    } else {
+        pages[pv].next = n;
+        pages[n].prev = pv;
+    }
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -122,6 +122,7 @@ static void buddy_clear_meta(pm_buddy_t *b)
         b->nfree[o] = 0;
         b->head[o] = 0;
     }
+    b->avail = 0;
 }
 
 static void buddy_clear_stats(pm_buddy_t *b)
@@ -192,6 +193,7 @@ void pm_buddy_fini(pm_buddy_t *b)
         b->nfree[o] = 0;
         b->head[o] = 0;
     }
+    b->avail = 0;
     buddy_clear_stats(b);
 }
 
@@ -207,30 +209,42 @@ void pm_buddy_reset(pm_buddy_t *b)
 
 /* ---- alloc ---------------------------------------------------------------- */
 
-/* Takes a block of `order`, splitting a larger one if needed. */
+/*
+ * Takes a block of `order`, splitting a larger one if needed. k is the
+ * smallest non-empty order >= order (one count-trailing-zeros on avail), so
+ * every list from order to k - 1 is empty, and each upper half becomes the
+ * only block of its list: no list walk, no relinking.
+ */
 static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
 {
-    unsigned k = order;
+    struct pm_buddy_page *pages = b->pages;
+    uint32_t avail = b->avail >> order;
+    unsigned k;
     uint32_t i;
 
-    while (b->nfree[k] == 0) {
-        if (++k == PM_NR_ORDERS)
-            return false;
-    }
+    if (PM_UNLIKELY(avail == 0))
+        return false;
+    k = order + (unsigned)__builtin_ctz(avail);
     i = b->head[k];
     buddy_list_remove(b, k, i);
-    while (k > order) {
-        uint32_t hi;
+    if (k > order) {
+        PM_STAT_ADD(b->st_splits, k - order);
+        b->avail |= (1u << k) - (1u << order); /* orders order..k-1 gain a block */
+        do {
+            uint32_t hi;
 
-        k--;
-        hi = i + ((uint32_t)1 << k); /* the upper half: pfn + 2^k */
-        b->pages[hi].order = (uint8_t)k;
-        b->pages[hi].state = BUDDY_FREE;
-        buddy_list_push(b, k, hi);
-        PM_STAT_INC(b->st_splits);
+            k--;
+            hi = i + ((uint32_t)1 << k); /* the upper half: pfn + 2^k */
+            pages[hi].next = hi;
+            pages[hi].prev = hi;
+            pages[hi].order = (uint8_t)k;
+            pages[hi].state = BUDDY_FREE;
+            b->head[k] = hi;
+            b->nfree[k] = 1;
+        } while (k > order);
     }
-    b->pages[i].order = (uint8_t)order;
-    b->pages[i].state = BUDDY_ALLOCATED;
+    pages[i].order = (uint8_t)order;
+    pages[i].state = BUDDY_ALLOCATED;
     b->free_pages -= (uint64_t)1 << order;
     *out = i;
     return true;
@@ -339,32 +353,41 @@ static inline pm_err_t buddy_validate_free(const pm_buddy_t *b, pm_paddr_t addr,
     return PM_OK;
 }
 
-/* Returns an allocated block to the free lists, merging with free buddies. */
+/*
+ * Returns an allocated block to the free lists, merging with free buddies.
+ * A buddy below the base wraps to a huge offset, so one compare against
+ * npages covers both ends of the range.
+ */
 static inline void buddy_release(pm_buddy_t *b, uint32_t i, unsigned order)
 {
-    uint64_t pfn = b->base_pfn + i;
+    struct pm_buddy_page *pages = b->pages;
+    const uint64_t base = b->base_pfn;
+    const uint64_t npages = b->npages;
+    uint64_t pfn = base + i;
+    unsigned merges = 0;
 
     b->free_pages += (uint64_t)1 << order;
-    b->pages[i].state = BUDDY_TAIL;
+    pages[i].state = BUDDY_TAIL;
     while (order < PM_MAX_ORDER && !pm_fault_active(PM_FAULT_NO_COALESCE)) {
-        uint64_t bpfn = pfn ^ ((uint64_t)1 << order);
-        uint64_t boff = bpfn - b->base_pfn;
+        uint64_t boff = (pfn ^ ((uint64_t)1 << order)) - base;
         struct pm_buddy_page *bp;
 
-        if (bpfn < b->base_pfn || boff >= b->npages)
+        if (boff >= npages)
             break;
-        bp = &b->pages[boff];
+        bp = &pages[boff];
         if (bp->state != BUDDY_FREE || bp->order != order)
             break;
         buddy_list_remove(b, order, (uint32_t)boff);
         bp->state = BUDDY_TAIL;
         pfn &= ~((uint64_t)1 << order); /* the lower of the two heads the merged block */
         order++;
-        PM_STAT_INC(b->st_coalesces);
+        merges++;
     }
-    i = (uint32_t)(pfn - b->base_pfn);
-    b->pages[i].order = (uint8_t)order;
-    b->pages[i].state = BUDDY_FREE;
+    PM_STAT_ADD(b->st_coalesces, merges);
+    (void)merges;
+    i = (uint32_t)(pfn - base);
+    pages[i].order = (uint8_t)order;
+    pages[i].state = BUDDY_FREE;
     buddy_list_push(b, order, i);
 }
 

@@ -7,7 +7,8 @@
  *
  *   1. each list o holds nfree[o] FREE heads of order o, linked both ways,
  *      naturally aligned, inside the range, whose buddy is not also free;
- *   2. free_pages == sum over o of (nfree[o] << o);
+ *   2. free_pages == sum over o of (nfree[o] << o), and bit o of avail is
+ *      set exactly when nfree[o] != 0;
  *   3. heads and tails tile [0, npages): each head is followed by exactly
  *      2^order - 1 TAIL pages, and the FREE heads met are exactly those on
  *      the lists (so no page is both free and allocated).
@@ -101,6 +102,8 @@ pm_err_t pm_buddy_check(const pm_buddy_t *b)
         if (!check_list(b, o, &sum))
             return PM_ECORRUPT;
         heads += b->nfree[o];
+        if (((b->avail >> o) & 1u) != (b->nfree[o] != 0))
+            return PM_ECORRUPT;
     }
     if (sum != b->free_pages || b->free_pages > b->npages)
         return PM_ECORRUPT;

@@ -17,18 +17,19 @@
  *          else trade the full `previous` at the depot for an empty one
  *          else drain `previous` (one batch, one zone-lock acquisition).
  *
- * The fast path is one uncontended atomic exchange (the CPU lock, which a
- * remote drainer may take too), a few loads and stores, and on free one
- * compare-and-swap of the page's state byte (USER -> CACHED) that catches a
- * double free even when two CPUs race to free the same page. Everything
+ * The fast path has no lock: the owner marks itself busy with a plain store,
+ * and a remote drainer waits for it (see struct cpu_cache). It is a few
+ * loads and stores, and on free one compare-and-swap of the page's state
+ * byte (USER -> CACHED) that catches a double free even when two CPUs race
+ * to free the same page. Everything
  * else is out of line, PM_NOINLINE PM_COLD, like mimalloc's mi_malloc
  * falling to _mi_malloc_generic.
  *
  * Orders above 0 go to the zones directly, under the zone lock.
  *
- * Lock order: cpu lock -> depot lock -> zone lock. A CPU never holds its own
- * lock while it takes another CPU's: the drain before PM_ENOMEM drops it
- * first.
+ * Lock order: cpu (busy, or drain_lock) -> depot lock -> zone lock. A CPU
+ * never drains another while it is busy on its own slot: the drain before
+ * PM_ENOMEM ends its own call first.
  *
  * Worked example (batch 4): CPU 0 allocates 9 pages from an empty cache.
  * Page 1 finds both magazines empty and the depot empty: refill takes 4
@@ -36,8 +37,12 @@
  * Page 5 refills again (4..7). The buddy core split one order-3 block for
  * all of that: pfn 0 ^ (1 << 2) = 4 was the buddy of the first half.
  */
+#define _GNU_SOURCE /* syscall() */
+#include <linux/membarrier.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "fault.h"
 #include "smp_internal.h"
@@ -47,6 +52,64 @@
 PM_NOINLINE struct zone *smp_zone_lookup(struct pm_smp *s, uint64_t pfn)
 {
     return zone_table_find(&s->table, pfn);
+}
+
+/* ---- owner and drainer (see struct cpu_cache) ------------------------------ */
+
+static void cpu_wait(unsigned *spins)
+{
+    if (++*spins < 64)
+        __builtin_ia32_pause();
+    else
+        sched_yield();
+}
+
+PM_NOINLINE PM_COLD void cpu_enter_slow(struct pm_smp *s, struct cpu_cache *c)
+{
+    unsigned spins = 0;
+
+    do {
+        atomic_store_explicit(&c->busy, 0u, memory_order_release);
+        while (atomic_load_explicit(&c->drain_req, memory_order_acquire) != 0)
+            cpu_wait(&spins);
+        atomic_store_explicit(&c->busy, 1u, memory_order_relaxed);
+        atomic_thread_fence(memory_order_seq_cst);
+    } while (atomic_load_explicit(&c->drain_req, memory_order_acquire) != 0);
+    (void)s;
+}
+
+static void smp_heavy_barrier(struct pm_smp *s)
+{
+    if (s->membarrier)
+        syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+    else
+        atomic_thread_fence(memory_order_seq_cst);
+}
+
+void cpu_drain_begin(struct pm_smp *s, struct cpu_cache *c) PM_NO_TSA
+{
+    unsigned spins = 0;
+
+    ticket_lock_acquire(&c->drain_lock);
+    atomic_store_explicit(&c->drain_req, 1u, memory_order_relaxed);
+    smp_heavy_barrier(s);
+    while (atomic_load_explicit(&c->busy, memory_order_acquire) != 0)
+        cpu_wait(&spins);
+}
+
+void cpu_drain_end(struct cpu_cache *c) PM_NO_TSA
+{
+    atomic_store_explicit(&c->drain_req, 0u, memory_order_release);
+    ticket_lock_release(&c->drain_lock);
+}
+
+static bool smp_membarrier_register(void)
+{
+    long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+    if (cmds < 0 || (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+        return false;
+    return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
 }
 
 /* ---- create / destroy ----------------------------------------------------- */
@@ -67,7 +130,7 @@ static pm_err_t smp_config_resolve(const pm_smp_config_t *cfg, pm_smp_config_t *
     *out = *cfg;
     if (out->ncpus == 0 || out->ncpus > PM_MAX_CPUS)
         return PM_EINVAL;
-    if ((out->flags & ~PM_SMP_NOCACHE) != 0)
+    if ((out->flags & ~(PM_SMP_NOCACHE | PM_SMP_STRICT_FREE)) != 0)
         return PM_EINVAL;
     if (out->batch == 0)
         out->batch = PM_SMP_DEFAULT_BATCH;
@@ -100,6 +163,8 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
     s->high = c.high;
     s->flags = c.flags;
     s->cached = (c.flags & PM_SMP_NOCACHE) == 0;
+    s->membarrier = s->cached && smp_membarrier_register();
+    s->strict = (c.flags & PM_SMP_STRICT_FREE) != 0;
     /* Each CPU may account for `high` pages: 2 magazines of its own, the
      * rest as its share of the depot's full magazines. */
     max_full = s->cached ? (unsigned)((uint64_t)c.ncpus * (c.high - 2 * c.batch) / c.batch) : 0;
@@ -122,7 +187,9 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
         m->capacity = c.batch;
     }
     for (unsigned i = 0; i < c.ncpus; i++) {
-        atomic_init(&s->cpus[i].lock, 0u);
+        atomic_init(&s->cpus[i].busy, 0u);
+        atomic_init(&s->cpus[i].drain_req, 0u);
+        ticket_lock_init(&s->cpus[i].drain_lock);
         s->cpus[i].loaded = s->cached ? mag_at(s, 2 * i) : NULL;
         s->cpus[i].previous = s->cached ? mag_at(s, 2 * i + 1) : NULL;
     }
@@ -215,9 +282,9 @@ void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu)
     if (s == NULL || cpu >= s->ncpus || !s->cached)
         return;
     c = &s->cpus[cpu];
-    cpu_lock(c);
+    cpu_drain_begin(s, c);
     cpu_drain_locked(s, c);
-    cpu_unlock(c);
+    cpu_drain_end(c);
 }
 
 void pm_smp_drain_all(pm_smp_t *s)
@@ -287,20 +354,20 @@ PM_NOINLINE PM_COLD static pm_err_t smp_alloc_slow(struct pm_smp *s, unsigned cp
     if (!cpu_reload(s, c)) {
         /* Before PM_ENOMEM: every CPU's cache and the depot go back to the
          * zones, then one more try. Our own lock is dropped first. */
-        cpu_unlock(c);
+        cpu_exit(c);
         if (!pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
             pm_smp_drain_all(s);
-        cpu_lock(c);
+        cpu_enter(s, c);
         if (!cpu_reload(s, c)) {
             cpu_count(&c->allocations, 1);
             cpu_count(&c->failed, 1);
-            cpu_unlock(c);
+            cpu_exit(c);
             return PM_ENOMEM;
         }
     }
     *out = cpu_take(s, c);
     cpu_count(&c->allocations, 1);
-    cpu_unlock(c);
+    cpu_exit(c);
     return PM_OK;
 }
 
@@ -321,7 +388,7 @@ PM_NOINLINE PM_COLD static void smp_free_slow(struct pm_smp *s, struct cpu_cache
     }
     mag_push(c->loaded, a);
     cpu_count(&c->frees, 1);
-    cpu_unlock(c);
+    cpu_exit(c);
 }
 
 /* ---- the general paths: every order, every check --------------------------- */
@@ -341,11 +408,11 @@ PM_NOINLINE static pm_err_t smp_alloc_general(struct pm_smp *s, unsigned cpu, si
         }
     }
     /* The owner counts under its lock: a remote drain may not, but stats may read. */
-    cpu_lock(c);
+    cpu_enter(s, c);
     cpu_count(&c->allocations, 1);
     if (err != PM_OK)
         cpu_count(&c->failed, 1);
-    cpu_unlock(c);
+    cpu_exit(c);
     return err;
 }
 
@@ -376,23 +443,24 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
     if (err != PM_OK)
         return err;
     if (npages == 1 && s->cached) {
-        uint8_t st = ZONE_PAGE_USER;
+        _Atomic uint8_t *ps = zone_pstate(z, pfn);
 
-        cpu_lock(c);
+        cpu_enter(s, c);
         c->zone = z;
-        if (atomic_compare_exchange_strong_explicit(zone_pstate(z, pfn), &st, ZONE_PAGE_CACHED,
-                                                    memory_order_relaxed, memory_order_relaxed)) {
+        if (page_mark_cached(s, ps) ||
+            (pm_fault_active(PM_FAULT_NO_DOUBLE_FREE_CHECK) &&
+             atomic_load_explicit(ps, memory_order_relaxed) == ZONE_PAGE_CACHED)) {
             if (PM_LIKELY(!mag_is_full(c->loaded))) {
                 mag_push(c->loaded, addr);
                 cpu_count(&c->frees, 1);
-                cpu_unlock(c);
+                cpu_exit(c);
             } else {
                 smp_free_slow(s, c, addr);
             }
             return PM_OK;
         }
-        cpu_unlock(c);
-        if (st == ZONE_PAGE_CACHED && !pm_fault_active(PM_FAULT_NO_DOUBLE_FREE_CHECK))
+        cpu_exit(c);
+        if (atomic_load_explicit(ps, memory_order_relaxed) == ZONE_PAGE_CACHED)
             return PM_ENOTALLOC; /* already in a magazine: a double free */
         /* Not an order-0 page of a caller: the core says which error. */
         zone_lock(z);
@@ -409,9 +477,9 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
     err = pm_buddy_free(&z->buddy, addr, npages);
     zone_unlock(z);
     if (err == PM_OK) {
-        cpu_lock(c);
+        cpu_enter(s, c);
         cpu_count(&c->frees, 1);
-        cpu_unlock(c);
+        cpu_exit(c);
     }
     return err;
 }
@@ -426,11 +494,11 @@ pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
         return PM_EINVAL;
     if (PM_LIKELY(npages == 1 && s->cached)) {
         c = &s->cpus[cpu];
-        cpu_lock(c);
+        cpu_enter(s, c);
         if (PM_LIKELY(!mag_is_empty(c->loaded))) {
             *out = cpu_take(s, c);
             cpu_count(&c->allocations, 1);
-            cpu_unlock(c);
+            cpu_exit(c);
             return PM_OK;
         }
         return smp_alloc_slow(s, cpu, out);
@@ -447,25 +515,21 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
         uint64_t pfn = pm_paddr_pfn(addr);
         struct zone *z;
 
-        cpu_lock(c);
+        cpu_enter(s, c);
         z = c->zone;
         if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr))) {
-            uint8_t st = ZONE_PAGE_USER;
-
-            if (PM_LIKELY(atomic_compare_exchange_strong_explicit(
-                    zone_pstate(z, pfn), &st, ZONE_PAGE_CACHED, memory_order_relaxed,
-                    memory_order_relaxed))) {
+            if (PM_LIKELY(page_mark_cached(s, zone_pstate(z, pfn)))) {
                 if (PM_LIKELY(!mag_is_full(c->loaded))) {
                     mag_push(c->loaded, addr);
                     cpu_count(&c->frees, 1);
-                    cpu_unlock(c);
+                    cpu_exit(c);
                 } else {
                     smp_free_slow(s, c, addr);
                 }
                 return PM_OK;
             }
         }
-        cpu_unlock(c);
+        cpu_exit(c);
     }
     return smp_free_general(s, cpu, addr, npages);
 }
@@ -504,14 +568,14 @@ size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *ou
     if (s == NULL || out == NULL || cpu >= s->ncpus || count == 0)
         return 0;
     c = &s->cpus[cpu];
-    cpu_lock(c);
+    cpu_enter(s, c);
     for (int pass = 0; pass < 2 && n < count; pass++) {
         if (pass == 1) { /* short: drain everything, then one more pass */
             if (pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
                 break;
-            cpu_unlock(c);
+            cpu_exit(c);
             pm_smp_drain_all(s);
-            cpu_lock(c);
+            cpu_enter(s, c);
         }
         if (!s->cached) {
             n += zones_take_direct(s, &out[n], count - n);
@@ -524,7 +588,7 @@ size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *ou
     }
     cpu_count(&c->allocations, count);
     cpu_count(&c->failed, count - n);
-    cpu_unlock(c);
+    cpu_exit(c);
     return n;
 }
 
@@ -546,9 +610,9 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
         out->failed_allocations += atomic_load_explicit(&c->failed, memory_order_relaxed);
         out->frees += atomic_load_explicit(&c->frees, memory_order_relaxed);
         if (s->cached) {
-            cpu_lock(c);
+            cpu_drain_begin(s, c);
             out->cached_pages += c->loaded->rounds + c->previous->rounds;
-            cpu_unlock(c);
+            cpu_drain_end(c);
         }
     }
     if (s->cached)

@@ -18,28 +18,47 @@
 #define PM_CACHE_LINE 64
 
 /*
- * One CPU's cache. Two cache lines, written by one CPU on the fast path:
- * no two CPUs ever write the same line there.
+ * One CPU's cache. Cache line 0 is written by its owner on the fast path
+ * (and by a remote drainer, rarely); no two CPUs write one line there.
  *
- * `lock` is taken by the owner around every call (one uncontended atomic
- * exchange) and by a remote drainer (pm_smp_drain_cpu, or an allocation
- * that drains everything before it reports PM_ENOMEM). It covers loaded,
- * previous and zone. The counters have a single writer, the owner, and are
- * read by pm_smp_stats: relaxed loads and stores, no atomic add.
+ * Owner and remote drainer exclude each other with an asymmetric Dekker
+ * handshake, so that the owner's fast path has no atomic read-modify-write:
+ *
+ *   owner (every call)                  remote drainer (rare)
+ *   busy = 1                            take drain_lock (drainers queue)
+ *   compiler barrier                    drain_req = 1
+ *   if (drain_req) wait, retry          membarrier(PRIVATE_EXPEDITED)
+ *   ... pop / push ...                  wait until busy == 0
+ *   busy = 0 (release)                  ... drain both magazines ...
+ *                                       drain_req = 0 (release)
+ *
+ * membarrier() makes every running thread of the process execute a full
+ * barrier, which turns the owner's compiler barrier into a real one exactly
+ * when a drainer needs it (liburcu's memb flavour rests on the same fact).
+ * Either the owner sees drain_req, or the drainer sees busy: never neither.
+ * Where membarrier is missing, the owner uses a full fence instead.
+ * In a kernel, the same split is preemption off on the owner and an IPI
+ * (or the owner's own next call) on the drainer's side.
+ *
+ * The counters have a single writer, the owner, and are read by
+ * pm_smp_stats: relaxed loads and stores, no atomic add.
  *
  * Invariant: loaded and previous are never NULL; pages cached by this CPU
  * == loaded->rounds + previous->rounds <= 2 * batch.
  */
 struct cpu_cache {
     /* -- cache line 0: the fast path -- */
-    atomic_uint lock;
-    struct mag *loaded;   /* pop and push here */
-    struct mag *previous; /* swapped in when loaded runs empty or full */
-    struct zone *zone;    /* the zone used last (zones are immortal) */
+    atomic_uint busy;      /* owner: inside a call */
+    atomic_uint drain_req; /* drainer: wants or holds the cache */
+    struct mag *loaded;    /* pop and push here */
+    struct mag *previous;  /* swapped in when loaded runs empty or full */
+    struct zone *zone;     /* the zone used last (zones are immortal) */
     /* -- cache line 1: statistics, owner-written -- */
     _Atomic uint64_t allocations __attribute__((aligned(PM_CACHE_LINE)));
     _Atomic uint64_t failed;
     _Atomic uint64_t frees;
+    /* -- cache line 2: drainers only -- */
+    ticket_lock_t drain_lock __attribute__((aligned(PM_CACHE_LINE)));
 } __attribute__((aligned(PM_CACHE_LINE)));
 
 struct pm_smp {
@@ -48,7 +67,9 @@ struct pm_smp {
     unsigned batch; /* magazine capacity, pages per refill and drain */
     unsigned high;  /* pages one CPU may account for: its 2 magazines + depot share */
     unsigned flags;
-    bool cached; /* !(flags & PM_SMP_NOCACHE) */
+    bool cached;     /* !(flags & PM_SMP_NOCACHE) */
+    bool membarrier; /* membarrier(PRIVATE_EXPEDITED) is registered */
+    bool strict;     /* PM_SMP_STRICT_FREE */
     unsigned nmags;
     struct mag *mag_pool; /* nmags magazines, one allocation */
     struct cpu_cache *cpus;
@@ -61,27 +82,31 @@ struct pm_smp {
     struct depot depot;
 };
 
-/* ---- the per-CPU lock ---------------------------------------------------- */
+/* ---- owner and drainer ------------------------------------------------------ */
 
-static inline void cpu_lock(struct cpu_cache *c)
+void cpu_enter_slow(struct pm_smp *s, struct cpu_cache *c);
+
+/* The owner starts a call on its CPU slot. */
+static inline void cpu_enter(struct pm_smp *s, struct cpu_cache *c)
 {
-    unsigned spins = 0;
-
-    while (atomic_exchange_explicit(&c->lock, 1u, memory_order_acquire) != 0) {
-        /* a remote drain holds it: wait without stealing its time slice */
-        while (atomic_load_explicit(&c->lock, memory_order_relaxed) != 0) {
-            if (++spins < 64)
-                __builtin_ia32_pause();
-            else
-                sched_yield();
-        }
-    }
+    atomic_store_explicit(&c->busy, 1u, memory_order_relaxed);
+    if (PM_LIKELY(s->membarrier))
+        atomic_signal_fence(memory_order_seq_cst);
+    else
+        atomic_thread_fence(memory_order_seq_cst);
+    if (PM_UNLIKELY(atomic_load_explicit(&c->drain_req, memory_order_acquire) != 0))
+        cpu_enter_slow(s, c);
 }
 
-static inline void cpu_unlock(struct cpu_cache *c)
+/* The owner ends its call. */
+static inline void cpu_exit(struct cpu_cache *c)
 {
-    atomic_store_explicit(&c->lock, 0u, memory_order_release);
+    atomic_store_explicit(&c->busy, 0u, memory_order_release);
 }
+
+/* A drainer takes CPU c's cache away from its owner (any thread). */
+void cpu_drain_begin(struct pm_smp *s, struct cpu_cache *c);
+void cpu_drain_end(struct cpu_cache *c);
 
 /* Single-writer counter: the owner adds, anyone reads. */
 static inline void cpu_count(_Atomic uint64_t *ctr, uint64_t n)
@@ -103,6 +128,23 @@ static inline struct zone *smp_zone_of(struct pm_smp *s, struct zone *hint, uint
     if (PM_LIKELY(hint != NULL && zone_contains_pfn(hint, pfn)))
         return hint;
     return smp_zone_lookup(s, pfn);
+}
+
+/*
+ * A free of an order-0 page: USER -> CACHED. False (nothing changed) if the
+ * page is not a caller's. See PM_SMP_STRICT_FREE in smp.h.
+ */
+static inline bool page_mark_cached(const struct pm_smp *s, _Atomic uint8_t *ps)
+{
+    uint8_t st = ZONE_PAGE_USER;
+
+    if (PM_UNLIKELY(s->strict))
+        return atomic_compare_exchange_strong_explicit(ps, &st, ZONE_PAGE_CACHED,
+                                                       memory_order_relaxed, memory_order_relaxed);
+    if (atomic_load_explicit(ps, memory_order_relaxed) != st)
+        return false;
+    atomic_store_explicit(ps, ZONE_PAGE_CACHED, memory_order_relaxed);
+    return true;
 }
 
 #endif /* PM_SMP_INTERNAL_H */

@@ -32,6 +32,7 @@ struct pm_buddy_page; /* per-page metadata, private to the core */
  *
  * Invariants (checked by pm_buddy_check()):
  *   free_pages == sum over o of (nfree[o] << o)
+ *   bit o of avail == (nfree[o] != 0)
  *   every free block of order o is naturally aligned: pfn % 2^o == 0
  *   no two free blocks of order o < 9 are buddies (they would have merged)
  *   the blocks, free and allocated, tile [base_pfn, base_pfn + npages)
@@ -43,6 +44,7 @@ typedef struct pm_buddy {
     uint64_t free_pages;
     uint64_t nfree[PM_NR_ORDERS]; /* free blocks per order */
     uint32_t head[PM_NR_ORDERS];  /* first free block per order (valid if nfree) */
+    uint32_t avail;               /* bit o set iff nfree[o] != 0 */
     uint32_t magic;               /* PM_BUDDY_MAGIC once initialized */
     bool owns_meta;               /* metadata from pm_buddy_create() */
     /* statistics (PM_STATS) */
