@@ -252,6 +252,7 @@ static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
 
 static inline void buddy_count_alloc(pm_buddy_t *b, unsigned order, size_t requested)
 {
+    (void)b; /* all three unused when PM_STATS is off */
     (void)order;
     (void)requested;
 #if PM_STATS
