@@ -5,6 +5,7 @@ bench/results/scaling.png. Python 3 standard library only.
 
 Usage: report.py [RESULTS_DIR] [--strict] [--no-plot]
 
+With --benchmark_repetitions, each run's median stands for it.
 Reads RESULTS_DIR/pm-bench.json (the whole suite, glibc malloc) and, where
 present, RESULTS_DIR/malloc-{jemalloc,tcmalloc,mimalloc}.json (the malloc
 families under LD_PRELOAD). Rows are workload and thread count; columns the
@@ -37,13 +38,24 @@ def load(path):
         return out, None
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
+    # With --benchmark_repetitions the median aggregate stands for the run;
+    # otherwise the single iteration run does.
+    medians = {b.get("run_name", b["name"]) for b in data.get("benchmarks", [])
+               if b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median"}
     for b in data.get("benchmarks", []):
-        if b.get("run_type", "iteration") != "iteration":
+        name = b.get("run_name", b["name"])
+        if b.get("run_type", "iteration") == "aggregate":
+            if b.get("aggregate_name") != "median":
+                continue
+        elif name in medians:
+            if b.get("error_occurred") and name in out:
+                out[name]["error"] = b.get("error_message", "error")
             continue
-        out[b["name"]] = {
+        prev_label = out.get(name, {}).get("label", "")
+        out[name] = {
             "ns": b.get("ns_per_pair"),
             "ips": b.get("items_per_second"),
-            "label": b.get("label", ""),
+            "label": b.get("label", "") or prev_label,
             "error": b.get("error_occurred", False) and b.get("error_message", "error"),
             "counters": b,
         }
@@ -250,6 +262,7 @@ def plot(res, rdir):
         g.write('set logscale y\nset logscale x 2\nset key outside right top\n'
                 'set grid\nset xlabel "threads"\nset ylabel "M pairs/s"\n')
         g.write('set xtics (%s)\n' % ", ".join(str(t) for t in ts))
+        g.write('set xrange [%g:%g]\n' % (min(ts) / 1.25, max(ts) * 1.25))
         for idx, w in panels:
             g.write('set title "%s"\n' % w)
             plots = ['"%s" index %d using 1:%d with linespoints title "%s"' %

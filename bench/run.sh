@@ -7,7 +7,9 @@
 # malloc-<allocator>.json, *.txt console logs, latest.md, scaling.png.
 #
 # Environment:
-#   PM_BENCH_MIN_TIME     --benchmark_min_time in seconds (default 0.1)
+#   PM_BENCH_MIN_TIME     --benchmark_min_time in seconds (default 0.05)
+#   PM_BENCH_REPETITIONS  repetitions of each benchmark; the report takes
+#                         the median (default 3)
 #   PM_BENCH_MAX_THREADS  largest thread count (default max(8, nproc))
 #   PM_BENCH_BUILD_DIR    build directory (default build/release, the preset's)
 #   PM_BENCH_NO_INSTALL=1 never run apt-get
@@ -18,7 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RESULTS=$ROOT/bench/results
-MIN_TIME=${PM_BENCH_MIN_TIME:-0.1}
+MIN_TIME=${PM_BENCH_MIN_TIME:-0.05}
+REPS=${PM_BENCH_REPETITIONS:-3}
 BUILD_DIR=${PM_BENCH_BUILD_DIR:-build/release}
 START=$(date +%s)
 
@@ -73,8 +76,10 @@ fi
 # --- 4. benchmarks ---------------------------------------------------------------
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/pm-bench.json "$RESULTS"/malloc-*.json
-say "pm-bench: everything (min_time $MIN_TIME s)"
-"$BENCH" --benchmark_min_time="$MIN_TIME" \
+RUNFLAGS=(--benchmark_min_time="$MIN_TIME" --benchmark_repetitions="$REPS"
+          --benchmark_display_aggregates_only=true)
+say "pm-bench: everything (min_time $MIN_TIME s, $REPS repetitions)"
+"$BENCH" "${RUNFLAGS[@]}" \
     --benchmark_out="$RESULTS/pm-bench.json" --benchmark_out_format=json "$@" |
     tee "$RESULTS/pm-bench.txt"
 
@@ -94,7 +99,7 @@ for name in jemalloc tcmalloc mimalloc; do
         continue
     fi
     say "pm-bench: malloc families under $name ($lib)"
-    PM_BENCH_MALLOC=$name LD_PRELOAD=$lib "$BENCH" --benchmark_min_time="$MIN_TIME" \
+    PM_BENCH_MALLOC=$name LD_PRELOAD=$lib "$BENCH" "${RUNFLAGS[@]}" \
         --benchmark_out="$RESULTS/malloc-$name.json" --benchmark_out_format=json "$@" \
         --benchmark_filter='^malloc/' | tee "$RESULTS/malloc-$name.txt"
 done
