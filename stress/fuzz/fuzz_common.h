@@ -52,6 +52,40 @@ static inline uint64_t fz_u64(struct fz_in *in)
     return lo | ((uint64_t)fz_u32(in) << 32);
 }
 
+/* A page count to allocate: mostly 1 or a power of two, sometimes 0, odd or too large. */
+static inline size_t fz_pick_npages(struct fz_in *in)
+{
+    uint8_t sel = fz_u8(in);
+    uint16_t r = fz_u16(in);
+
+    switch (sel % 8) {
+    case 0:
+    case 1:
+    case 2:
+        return 1;
+    case 3:
+    case 4:
+        return (size_t)1 << (r % 10);
+    case 5:
+        return ((size_t)1 << (r % 10)) + 1; /* 513: too large */
+    case 6:
+        return r % 601;
+    default:
+        return (r & 1) ? 0 : 512 + (size_t)(r % 3);
+    }
+}
+
+/* Any page count of the given order: (2^(o-1), 2^o]. */
+static inline size_t fz_npages_of_order(unsigned order, uint16_t r)
+{
+    size_t half;
+
+    if (order == 0)
+        return 1;
+    half = (size_t)1 << (order - 1);
+    return half + 1 + r % half;
+}
+
 /* Where the harness is, for the failure message. */
 struct fz_where {
     const char *prog;
@@ -120,8 +154,8 @@ static inline void fz_setup(const char *prog)
         unsigned mask = pm_fault_from_name(name);
 
         if (mask == 0 || pm_fault_set(mask) != PM_OK) {
-            fprintf(stderr, "%s: PM_FAULT=%s: unknown fault or no PM_FAULT_INJECTION build\n",
-                    prog, name);
+            fprintf(stderr, "%s: PM_FAULT=%s: unknown fault or no PM_FAULT_INJECTION build\n", prog,
+                    name);
             exit(2);
         }
         fprintf(stderr, "%s: fault injected: %s\n", prog, name);
