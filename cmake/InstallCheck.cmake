@@ -92,16 +92,9 @@ elseif(MODE STREQUAL "pkg_config")
     set(defs -DCONSUMER_HAVE_SMP=1)
   endif()
   set(pc_env ${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${pc_dir}")
-  # physmem.pc holds the prefix it was configured with; a `cmake --install
-  # --prefix` elsewhere is reached by redefining prefix (pkg-config's way).
-  run("pkg-config --variable=prefix" ${pc_env} ${PKG_CONFIG} --variable=prefix physmem)
-  string(STRIP "${run_output}" pc_prefix)
-  if(NOT pc_prefix STREQUAL prefix)
-    message(STATUS "InstallCheck: physmem.pc says prefix=${pc_prefix}; using "
-                   "--define-variable=prefix=${prefix}")
-  endif()
-  run("pkg-config --cflags --libs" ${pc_env} ${PKG_CONFIG} --define-variable=prefix=${prefix}
-    --cflags --libs ${modules})
+  # The .pc files find their prefix from their own location (pcfiledir), so
+  # an install under any --prefix works without redefining anything.
+  run("pkg-config --cflags --libs" ${pc_env} ${PKG_CONFIG} --cflags --libs ${modules})
   string(STRIP "${run_output}" pc_flags)
   message(STATUS "InstallCheck: pkg-config --cflags --libs ${modules}: ${pc_flags}")
   if(NOT pc_flags MATCHES "-I${prefix}/" OR NOT pc_flags MATCHES "-L${prefix}/")
