@@ -289,18 +289,53 @@ pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
     return PM_OK;
 }
 
+/*
+ * Bulk: blocks come in naturally aligned runs. Each step takes one free
+ * block of order k (the largest run that fits what is left, preferring a
+ * block that needs no split) and hands out its 2^(k - order) sub-blocks,
+ * each marked as an allocated block of its own, so each can be freed alone.
+ * One list operation serves a whole run, and a CPU refilled this way owns
+ * whole aligned runs of pages (whole cache lines of any per-page state).
+ */
 size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr_t *out)
 {
     size_t n = 0;
-    uint32_t i;
 
     if (b == NULL || out == NULL || !buddy_ready(b) || order > PM_MAX_ORDER)
         return 0;
-    while (n < count && buddy_take(b, order, &i)) {
-        b->pages[i].requested = (uint16_t)(1u << order);
-        buddy_count_alloc(b, order, (size_t)1 << order);
-        out[n++] = pm_paddr_from_pfn(b->base_pfn + i);
+    while (n < count) {
+        unsigned k = order + buddy_floor_log2(count - n);
+        uint32_t fit;
+        uint32_t i;
+        uint32_t runs;
+
+        if (k > PM_MAX_ORDER)
+            k = PM_MAX_ORDER;
+        /* free blocks of order..k need no split: take the largest of them */
+        fit = (b->avail >> order) & ((2u << (k - order)) - 1);
+        if (fit != 0)
+            k = order + buddy_floor_log2(fit);
+        if (!buddy_take(b, k, &i))
+            break;
+        runs = (uint32_t)1 << (k - order);
+        PM_STAT_ADD(b->st_splits, runs - 1);
+        for (uint32_t r = 0; r < runs; r++) {
+            struct pm_buddy_page *p = &b->pages[i + (r << order)];
+
+            p->order = (uint8_t)order;
+            p->state = BUDDY_ALLOCATED;
+            p->requested = (uint16_t)(1u << order);
+            out[n++] = pm_paddr_from_pfn(b->base_pfn + i + (r << order));
+        }
+#if PM_STATS
+        b->st_order_allocs[order] += runs;
+        b->st_requested += (uint64_t)runs << order;
+#endif
     }
+#if PM_STATS
+    if (b->npages - b->free_pages > b->st_peak_used)
+        b->st_peak_used = b->npages - b->free_pages;
+#endif
     PM_STAT_ADD(b->st_allocations, count);
     PM_STAT_ADD(b->st_failed, count - n);
     return n;

@@ -14,9 +14,19 @@
  * CPUs at once, is settled by compare-and-swap (see smp.c).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "zone.h"
 #include "fault.h"
+
+#define PM_ZONE_LINE 64u
+
+/* Bytes of pstate: from base_pfn's line start to the end, whole lines. */
+static size_t zone_pstate_bytes(pm_paddr_t base, size_t npages)
+{
+    size_t bytes = (pm_paddr_pfn(base) & (PM_ZONE_LINE - 1)) + npages;
+    return (bytes + PM_ZONE_LINE - 1) & ~(size_t)(PM_ZONE_LINE - 1);
+}
 
 const void *ticket_self(void)
 {
@@ -38,11 +48,15 @@ pm_err_t zone_create(pm_paddr_t base, size_t npages, struct zone **out)
     *z = (struct zone){0};
     ticket_lock_init(&z->lock);
     z->meta = malloc(meta_size > 0 ? meta_size : 1);
-    z->pstate = calloc(npages > 0 ? npages : 1, 1);
-    if (z->meta == NULL || z->pstate == NULL) {
+    /* pfn p's state lives at offset p % 64 of a cache line, so CPUs that
+     * refill aligned runs (pm_buddy_alloc_bulk) never share a line. */
+    z->pstate_mem = aligned_alloc(PM_ZONE_LINE, zone_pstate_bytes(base, npages));
+    if (z->meta == NULL || z->pstate_mem == NULL) {
         zone_destroy(z);
         return PM_ENOMEM;
     }
+    memset(z->pstate_mem, 0, zone_pstate_bytes(base, npages));
+    z->pstate = (_Atomic uint8_t *)z->pstate_mem + (pm_paddr_pfn(base) & (PM_ZONE_LINE - 1));
     err = pm_buddy_init(&z->buddy, base, npages, z->meta, meta_size);
     if (err != PM_OK) {
         zone_destroy(z);
@@ -50,7 +64,7 @@ pm_err_t zone_create(pm_paddr_t base, size_t npages, struct zone **out)
     }
     z->base_pfn = pm_paddr_pfn(base);
     z->npages = npages;
-    z->meta_bytes = meta_size + npages;
+    z->meta_bytes = meta_size + zone_pstate_bytes(base, npages);
     *out = z;
     return PM_OK;
 }
@@ -60,7 +74,7 @@ void zone_destroy(struct zone *z)
     if (z == NULL)
         return;
     free(z->meta);
-    free((void *)z->pstate);
+    free(z->pstate_mem);
     free(z);
 }
 
@@ -83,7 +97,7 @@ unsigned zone_take_pages_locked(struct zone *z, pm_paddr_t *out, unsigned n,
 {
     size_t got;
 
-    PM_ASSERT(ticket_lock_held(&z->lock));
+    PM_ASSERT(ticket_lock_held(&z->lock) || pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK));
     got = pm_buddy_alloc_bulk(&z->buddy, 0, n, out);
     for (size_t i = 0; i < got; i++)
         atomic_store_explicit(zone_pstate(z, pm_paddr_pfn(out[i])), (uint8_t)state,

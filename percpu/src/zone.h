@@ -40,7 +40,8 @@ struct zone {
     /* -- read-only after zone_create -- */
     uint64_t base_pfn __attribute__((aligned(64)));
     uint64_t npages;
-    _Atomic uint8_t *pstate; /* npages entries */
+    _Atomic uint8_t *pstate; /* npages entries; pstate[0] is base_pfn's */
+    void *pstate_mem;        /* the allocation: a 64-page aligned run owns a cache line */
     void *meta;              /* the core's metadata buffer */
     size_t meta_bytes;       /* core metadata + pstate */
 } __attribute__((aligned(64)));

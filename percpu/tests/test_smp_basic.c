@@ -33,7 +33,7 @@ static void test_config_defaults(void **state)
     (void)state;
     expect_config(&(pm_smp_config_t){.ncpus = 4}, PM_SMP_DEFAULT_BATCH, PM_SMP_DEFAULT_HIGH);
     expect_config(&(pm_smp_config_t){.ncpus = 1, .batch = 8}, 8, PM_SMP_DEFAULT_HIGH);
-    expect_config(&(pm_smp_config_t){.ncpus = 2, .high = 100}, PM_SMP_DEFAULT_BATCH, 100);
+    expect_config(&(pm_smp_config_t){.ncpus = 2, .high = 1000}, PM_SMP_DEFAULT_BATCH, 1000);
     /* high defaults to at least 2 * batch */
     expect_config(&(pm_smp_config_t){.ncpus = 2, .batch = 200}, 200, 400);
     expect_config(&(pm_smp_config_t){.ncpus = 2, .batch = PM_SMP_MAX_BATCH}, PM_SMP_MAX_BATCH,

@@ -35,8 +35,8 @@
 #define PM_MAX_CPUS 256
 
 /* Defaults when the config leaves batch or high at 0. */
-#define PM_SMP_DEFAULT_BATCH 32  /* pages per refill or drain; also magazine size */
-#define PM_SMP_DEFAULT_HIGH  256 /* pages one CPU may hold in its two magazines */
+#define PM_SMP_DEFAULT_BATCH 64  /* pages per refill or drain; also magazine size */
+#define PM_SMP_DEFAULT_HIGH  512 /* pages one CPU may account for: 2 magazines + depot share */
 
 /* pm_smp_config.flags */
 #define PM_SMP_NOCACHE 0x1u /* no per-CPU caches: every call takes the zone lock */
@@ -56,7 +56,7 @@ typedef struct pm_smp pm_smp_t;
 
 typedef struct pm_smp_config {
     unsigned ncpus; /* 1..PM_MAX_CPUS */
-    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH; 1..PM_SMP_MAX_BATCH */
+    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH (or high / 2 if smaller); 1..PM_SMP_MAX_BATCH */
     unsigned high;  /* 0: PM_SMP_DEFAULT_HIGH; at least 2 * batch */
     unsigned flags;
 } pm_smp_config_t;
