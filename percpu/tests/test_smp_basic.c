@@ -35,7 +35,7 @@ static void test_config_defaults(void **state)
     expect_config(&(pm_smp_config_t){.ncpus = 1, .batch = 8}, 8, PM_SMP_DEFAULT_HIGH);
     expect_config(&(pm_smp_config_t){.ncpus = 2, .high = 1000}, PM_SMP_DEFAULT_BATCH, 1000);
     /* high defaults to at least 2 * batch */
-    expect_config(&(pm_smp_config_t){.ncpus = 2, .batch = 200}, 200, 400);
+    expect_config(&(pm_smp_config_t){.ncpus = 2, .batch = 300}, 300, 600);
     expect_config(&(pm_smp_config_t){.ncpus = 2, .batch = PM_SMP_MAX_BATCH}, PM_SMP_MAX_BATCH,
                   2 * PM_SMP_MAX_BATCH);
     expect_config(&(pm_smp_config_t){.ncpus = 3, .batch = 5, .high = 10}, 5, 10);
@@ -53,9 +53,9 @@ static void test_config_invalid(void **state)
         {.ncpus = PM_MAX_CPUS + 1},
         {.ncpus = UINT_MAX},
         {.ncpus = 2, .batch = PM_SMP_MAX_BATCH + 1},
-        {.ncpus = 2, .batch = 8, .high = 15}, /* high < 2 * batch */
-        {.ncpus = 2, .batch = 0, .high = 63}, /* against the default batch too */
-        {.ncpus = 2, .flags = 0x40000000u},   /* unknown flag */
+        {.ncpus = 2, .batch = 8, .high = 15},                           /* high < 2 * batch */
+        {.ncpus = 2, .batch = 0, .high = 2 * PM_SMP_DEFAULT_BATCH - 1}, /* the default batch too */
+        {.ncpus = 2, .flags = 0x40000000u},                             /* unknown flag */
         {.ncpus = 2, .flags = PM_SMP_NOCACHE | 0x80000000u},
     };
 
