@@ -132,10 +132,8 @@ static pm_err_t smp_config_resolve(const pm_smp_config_t *cfg, pm_smp_config_t *
         return PM_EINVAL;
     if ((out->flags & ~(PM_SMP_NOCACHE | PM_SMP_STRICT_FREE)) != 0)
         return PM_EINVAL;
-    if (out->batch == 0) /* the default, or half of a smaller high */
-        out->batch = out->high != 0 && out->high / 2 < PM_SMP_DEFAULT_BATCH
-                         ? (out->high / 2 > 0 ? out->high / 2 : 1)
-                         : PM_SMP_DEFAULT_BATCH;
+    if (out->batch == 0)
+        out->batch = PM_SMP_DEFAULT_BATCH;
     if (out->batch > PM_SMP_MAX_BATCH)
         return PM_EINVAL;
     if (out->high == 0)

@@ -56,7 +56,7 @@ typedef struct pm_smp pm_smp_t;
 
 typedef struct pm_smp_config {
     unsigned ncpus; /* 1..PM_MAX_CPUS */
-    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH (or high / 2 if smaller); 1..PM_SMP_MAX_BATCH */
+    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH; 1..PM_SMP_MAX_BATCH */
     unsigned high;  /* 0: PM_SMP_DEFAULT_HIGH; at least 2 * batch */
     unsigned flags;
 } pm_smp_config_t;
