@@ -5,6 +5,8 @@
  */
 #include "stress.h"
 
+#include <physmem/fault.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -32,7 +34,11 @@ static void usage(FILE *f)
             "  --high H        pages one CPU may cache (default: the allocator's)\n"
             "  --nocache       no per-CPU caches (PM_SMP_NOCACHE)\n"
             "  --paranoid      stamp and check every word of every page\n"
-            "  --quiet         no progress lines or counters\n",
+            "  --quiet         no progress lines or counters\n"
+            "  --fault F[,F]   inject allocator faults (builds with PM_FAULT_INJECTION only;\n"
+            "                  the run must then FAIL): skip-refill-lock, no-coalesce,\n"
+            "                  drop-on-drain, double-handout, no-enomem-drain,\n"
+            "                  no-double-free-check\n",
             PM_MAX_CPUS);
 }
 
@@ -54,6 +60,40 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+/* "a,b,c": the union of the named faults; false on an empty or unknown name. */
+static bool parse_faults(const char *list, unsigned *mask)
+{
+    char name[64];
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof(name))
+            return false;
+        memcpy(name, p, len);
+        name[len] = '\0';
+        unsigned m = pm_fault_from_name(name);
+        if (m == 0)
+            return false;
+        *mask |= m;
+        if (p[len] == '\0')
+            return true;
+        p += len + 1;
+    }
+}
+
+/* The active faults as "a,b" ("" if none). */
+static const char *fault_list(unsigned mask, char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < PM_NR_FAULTS; i++) {
+        if (mask & (1u << i))
+            n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "," : "",
+                                  pm_fault_name(i));
+    }
+    return buf;
+}
+
 static int parse(int argc, char **argv, struct stress_options *o)
 {
     enum {
@@ -69,6 +109,7 @@ static int parse(int argc, char **argv, struct stress_options *o)
         O_QUIET,
         O_PARANOID,
         O_SELFTEST,
+        O_FAULT,
         O_HELP
     };
     static const struct option longopts[] = {
@@ -84,6 +125,7 @@ static int parse(int argc, char **argv, struct stress_options *o)
         {"quiet", no_argument, NULL, O_QUIET},
         {"paranoid", no_argument, NULL, O_PARANOID},
         {"self-test", required_argument, NULL, O_SELFTEST}, /* hidden */
+        {"fault", required_argument, NULL, O_FAULT},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
     bool have_seconds = false, have_seed = false;
@@ -155,8 +197,14 @@ static int parse(int argc, char **argv, struct stress_options *o)
                 o->selftest = STRESS_SELFTEST_SCRIBBLE;
             else if (strcmp(optarg, "stamp") == 0)
                 o->selftest = STRESS_SELFTEST_STAMP;
+            else if (strcmp(optarg, "double-free") == 0)
+                o->selftest = STRESS_SELFTEST_DOUBLE_FREE;
             else
                 return bad("self-test", optarg);
+            break;
+        case O_FAULT:
+            if (!parse_faults(optarg, &o->faults))
+                return bad("fault", optarg);
             break;
         case O_HELP:
             usage(stdout);
@@ -194,6 +242,14 @@ int main(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc;
+    /* Before any thread touches the allocator; 0 clears leftovers. */
+    if (pm_fault_set(o.faults) != PM_OK) {
+        fprintf(stderr, "pm-stress: --fault: fault injection not compiled in (configure with "
+                        "-DPM_FAULT_INJECTION=ON)\n");
+        return 2;
+    }
+    char faults[160];
+    fault_list(pm_fault_get(), faults, sizeof(faults));
     int first = o.pattern == STRESS_ALL ? 0 : o.pattern;
     int last = o.pattern == STRESS_ALL ? STRESS_NR_PATTERNS - 1 : o.pattern;
     unsigned npatterns = (unsigned)(last - first + 1);
@@ -201,11 +257,12 @@ int main(int argc, char **argv)
     uint64_t ops = o.ops ? (o.ops + npatterns - 1) / npatterns : 0;
 
     printf("pm-stress: seed %#llx, pattern %s, %u cpus, %zu pages (%zu MiB), %.1f s, ops %llu, "
-           "batch %u, high %u%s%s\n",
+           "batch %u, high %u%s%s%s%s\n",
            (unsigned long long)o.seed,
            o.pattern == STRESS_ALL ? "all" : stress_pattern_names[o.pattern], o.cpus, o.pages,
            o.pages * PM_PAGE_SIZE >> 20, o.seconds, (unsigned long long)o.ops, o.batch, o.high,
-           o.nocache ? ", nocache" : "", o.paranoid ? ", paranoid" : "");
+           o.nocache ? ", nocache" : "", o.paranoid ? ", paranoid" : "",
+           faults[0] ? ", faults: " : "", faults);
     fflush(stdout);
     if (stress_arena_create(&arena, o.pages) != 0 || stress_shadow_create(&shadow, o.pages) != 0)
         stress_fail("cannot map a %zu-page arena", o.pages);
@@ -224,5 +281,7 @@ int main(int argc, char **argv)
            o.pattern == STRESS_ALL ? "all" : stress_pattern_names[o.pattern], o.cpus,
            (unsigned long long)total, elapsed, elapsed > 0 ? (double)total / elapsed : 0.0,
            (unsigned long long)o.seed);
+    if (faults[0])
+        printf("pm-stress: injected fault(s) %s NOT detected\n", faults);
     return 0;
 }

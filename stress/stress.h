@@ -31,6 +31,7 @@ enum stress_selftest {
     STRESS_SELFTEST_DOUBLE_OWNER, /* a page claimed by two owners at once */
     STRESS_SELFTEST_SCRIBBLE,     /* a write into a page after freeing it */
     STRESS_SELFTEST_STAMP,        /* a held block's stamp overwritten */
+    STRESS_SELFTEST_DOUBLE_FREE,  /* a freed order-0 page freed again: must be refused */
 };
 
 struct stress_options {
@@ -42,7 +43,8 @@ struct stress_options {
     size_t pages;
     unsigned batch, high;
     bool nocache, quiet, paranoid;
-    int selftest; /* enum stress_selftest */
+    int selftest;    /* enum stress_selftest */
+    unsigned faults; /* --fault: a mask of enum pm_fault, injected for the whole run */
 };
 
 /* An allocated block as the harness tracks it. */
@@ -169,7 +171,8 @@ int stress_run_pattern(const struct stress_options *opt, int pattern, struct str
 /* verify.c: the end-of-pattern checks. */
 void stress_verify_quiet(struct stress_run *r);
 
-/* selftest.c: the hidden --self-test faults, run by CPU 0 before its pattern. */
+/* selftest.c: the hidden --self-test faults, run by CPU 0 before its pattern
+ * (double-free: the one that must pass, unless the allocator accepts it). */
 void stress_selftest_inject(struct stress_thread *t);
 
 /* fail.c */
