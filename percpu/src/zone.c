@@ -97,7 +97,7 @@ unsigned zone_take_pages_locked(struct zone *z, pm_paddr_t *out, unsigned n,
 {
     size_t got;
 
-    PM_ASSERT(ticket_lock_held(&z->lock) || pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK));
+    PM_ASSERT(pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK) || ticket_lock_held(&z->lock));
     got = pm_buddy_alloc_bulk(&z->buddy, 0, n, out);
     for (size_t i = 0; i < got; i++)
         atomic_store_explicit(zone_pstate(z, pm_paddr_pfn(out[i])), (uint8_t)state,
