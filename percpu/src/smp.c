@@ -476,6 +476,11 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
     zone_lock(z);
     err = pm_buddy_free(&z->buddy, addr, npages);
     zone_unlock(z);
+    /* To the core a cached page is an allocated order-0 block; to the caller
+     * it is free already: a double free. */
+    if (err == PM_ESIZE && s->cached &&
+        atomic_load_explicit(zone_pstate(z, pfn), memory_order_relaxed) == ZONE_PAGE_CACHED)
+        err = PM_ENOTALLOC;
     if (err == PM_OK) {
         cpu_enter(s, c);
         cpu_count(&c->frees, 1);

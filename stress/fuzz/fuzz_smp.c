@@ -7,8 +7,7 @@
  *
  *     build/h-fuzz/stress/fuzz/fuzz-smp path/to/crash-or-corpus-file
  *
- * PM_FUZZ_TRACE=1 prints every operation; PM_FUZZ_EXACT=1 also fails on the
- * one known deviation (see known_cached_esize); PM_FAULT=<name> injects a fault
+ * PM_FUZZ_TRACE=1 prints every operation; PM_FAULT=<name> injects a fault
  * (PM_FAULT_INJECTION builds): double-handout, no-enomem-drain and
  * drop-on-drain are caught (see README.md).
  *
@@ -63,7 +62,6 @@ struct harness {
     struct blk gone[FZ_GONE]; /* recently freed: double-free candidates */
     unsigned ngone;
     uint64_t next_base; /* above every region */
-    bool exact;         /* PM_FUZZ_EXACT: no known deviation accepted */
 };
 
 static struct harness h; /* large: static, reset per input */
@@ -198,33 +196,10 @@ static void do_alloc(unsigned cpu, size_t npages)
         took(a, order);
 }
 
-/*
- * Known deviation (reported, not fixed here): a page the caller freed that
- * still sits in a magazine is, to the core, an allocated order-0 block. A
- * second free of it with a count of a larger order (aligned) gets the core's
- * PM_ESIZE where a double free must get PM_ENOTALLOC (pm_buddy_free's order;
- * pm_smp_free itself says PM_ENOTALLOC for the 1-page double free). Accepted
- * unless PM_FUZZ_EXACT=1, so that the fuzzer keeps looking for other bugs.
- */
-static bool known_cached_esize(pm_paddr_t a, size_t npages, pm_err_t got, pm_err_t want)
-{
-    const struct fz_region *r = fz_model_region_of(&h.m, pm_paddr_pfn(a));
-
-    return !h.exact && got == PM_ESIZE && want == PM_ENOTALLOC && npages > 1 &&
-           (h.cfg.flags & PM_SMP_NOCACHE) == 0 && r != NULL &&
-           r->st[pm_paddr_pfn(a) - r->base_pfn] == FZ_PAGE_FREE;
-}
-
 static void do_free(unsigned cpu, pm_paddr_t a, size_t npages)
 {
     pm_err_t want = cpu < h.cfg.ncpus ? fz_model_free_error(&h.m, a, npages) : PM_EINVAL;
     pm_err_t got = pm_smp_free(h.s, cpu, a, npages);
-
-    if (known_cached_esize(a, npages, got, want)) {
-        fz_trace("free cpu %u, %#llx, %zu pages: PM_ESIZE for a cached page (known deviation)", cpu,
-                 (unsigned long long)pm_paddr_u64(a), npages);
-        want = PM_ESIZE;
-    }
 
     fz_trace("%s cpu %u, %#llx, %zu pages: got %s, expect %s", fz_where.op, cpu,
              (unsigned long long)pm_paddr_u64(a), npages, pm_errname(got), pm_errname(want));
@@ -473,10 +448,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *exact = getenv("PM_FUZZ_EXACT");
-
     fz_setup("fuzz-smp");
-    h.exact = exact != NULL && exact[0] != '\0' && exact[0] != '0';
     return 0;
 }
 
