@@ -152,6 +152,37 @@ static inline size_t ts_block_pages(size_t npages)
     return b;
 }
 
+/*
+ * PM_FAULT=name[,name...] in the environment injects faults for a whole run
+ * (builds with PM_FAULT_INJECTION only): the way to watch these tests fail
+ * on a broken allocator. Call first thing in main().
+ */
+static inline void ts_fault_from_env(void)
+{
+    const char *env = getenv("PM_FAULT");
+    char buf[128];
+    unsigned mask = 0;
+
+    if (env == NULL || *env == '\0')
+        return;
+    snprintf(buf, sizeof(buf), "%s", env);
+    for (char *p = buf, *comma; p != NULL; p = comma) {
+        unsigned m;
+
+        comma = strchr(p, ',');
+        if (comma != NULL)
+            *comma++ = '\0';
+        m = pm_fault_from_name(p);
+        if (m == 0)
+            fprintf(stderr, "PM_FAULT: unknown fault '%s'\n", p);
+        mask |= m;
+    }
+    if (pm_fault_set(mask) != PM_OK)
+        fprintf(stderr, "PM_FAULT: not built with PM_FAULT_INJECTION\n");
+    else
+        printf("# PM_FAULT=%s (mask %#x)\n", env, mask);
+}
+
 /* ---- a seeded RNG (splitmix64), so every run is the same ---------------- */
 
 struct ts_rng {

@@ -349,6 +349,7 @@ static void test_stats_fields(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_defaults),      cmocka_unit_test(test_config_invalid),
         cmocka_unit_test(test_create_destroy_empty), cmocka_unit_test(test_add_region_errors),

@@ -199,6 +199,7 @@ static void test_bulk_mixed_with_singles(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bulk_cached),
         cmocka_unit_test(test_bulk_nocache),

@@ -234,6 +234,7 @@ static void test_drain_harmless(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drain_cpu_returns_its_pages),
         cmocka_unit_test(test_drain_cpu_leaves_others),

@@ -196,6 +196,7 @@ static void test_enomem_fault_is_caught(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enomem_only_when_empty),
         cmocka_unit_test(test_enomem_after_depot_and_zones),

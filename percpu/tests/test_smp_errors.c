@@ -278,6 +278,7 @@ static void test_double_free_cached(void **state)
     FREE_FAILS(f->s, 0, f->a1, 1, PM_ENOTALLOC);
     FREE_FAILS(f->s, 1, f->a1, 1, PM_ENOTALLOC); /* from another CPU */
     FREE_FAILS(f->s, 3, f->a1, 1, PM_ENOTALLOC);
+    FREE_FAILS(f->s, 2, f->a1, 2, PM_ENOTALLOC); /* as a larger block: a1 is 2-aligned */
     /* a page a caller freed on CPU 1, freed again on each CPU */
     for (unsigned c = 0; c < NCPU; c++)
         FREE_FAILS(f->s, c, f->c1, 1, PM_ENOTALLOC);
@@ -385,9 +386,9 @@ static void test_free_never_allocated(void **state)
     /* cached in CPU 0's magazine, never handed out */
     for (unsigned c = 0; c < NCPU; c++)
         FREE_FAILS(f->s, c, f->c0, 1, PM_ENOTALLOC);
-    /* the same, as part of a larger count: the core sees an order-0 block */
+    /* the same, freed as a larger block: still not the caller's */
     if (pm_paddr_pfn(f->c0) % 2 == 0)
-        FREE_FAILS(f->s, 1, f->c0, 2, PM_ESIZE);
+        FREE_FAILS(f->s, 1, f->c0, 2, PM_ENOTALLOC);
     else
         FREE_FAILS(f->s, 1, f->c0, 2, PM_EALIGN);
     /* and still it is handed out normally */
@@ -469,6 +470,7 @@ static void test_errors_two_zones(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         FX_TEST(test_alloc_bad_args),
         FX_TEST(test_free_bad_args),

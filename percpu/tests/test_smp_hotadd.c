@@ -156,6 +156,7 @@ static void test_hotadd_while_allocating(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hotadd_while_allocating),
     };

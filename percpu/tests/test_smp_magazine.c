@@ -320,6 +320,7 @@ static void test_cross_cpu_bounded(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refill_is_one_batch),   cmocka_unit_test(test_refill_default_batch),
         cmocka_unit_test(test_previous_before_depot), cmocka_unit_test(test_depot_limit_then_drain),

@@ -120,6 +120,7 @@ static void test_nocache_all_pages(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nocache_one_lock_per_call),
         cmocka_unit_test(test_nocache_every_order),

@@ -13,16 +13,16 @@
 #include "smp_test_threads.h"
 
 #define NWORK   4u
-#define NPG     32768u /* > what the threads can hold: 4 * 192 * 16 + 256 * 16 */
+#define NPG     8192u /* > what the threads can hold: 4 * 64 * 16 + 64 * 16 */
 #define BATCH   16u
 #define HIGH    64u
-#define MAXHELD 192u
+#define MAXHELD 64u
 #define RUN_MS  1000u
 #define SEED    0x5eed0001u
 
 struct shared_list {
     pthread_mutex_t mu;
-    struct ts_block v[256];
+    struct ts_block v[64];
     size_t n;
 };
 
@@ -215,6 +215,7 @@ static void test_threads_smoke(void **state)
 
 int main(void)
 {
+    ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_smoke),
     };
