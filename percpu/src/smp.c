@@ -628,13 +628,13 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
         struct zone *z = t->zones[i];
         pm_stats_t bs;
 
-        zone_lock(z);
+        ticket_lock_acquire(&z->lock); /* not zone_lock: reading is no acquisition to count */
         pm_buddy_stats(&z->buddy, &bs);
         out->refills += z->refills;
         out->drains += z->drains;
         out->lock_acquisitions += z->lock_acquisitions;
         out->lock_contentions += z->lock_contentions;
-        zone_unlock(z);
+        ticket_lock_release(&z->lock);
         out->total_pages += bs.total_pages;
         out->free_pages += bs.free_pages;
         out->splits += bs.splits;
@@ -661,9 +661,9 @@ void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS])
         struct zone *z = t->zones[i];
         pm_order_stats_t os[PM_NR_ORDERS];
 
-        zone_lock(z);
+        ticket_lock_acquire(&z->lock); /* not zone_lock: reading is no acquisition to count */
         pm_buddy_order_stats(&z->buddy, os);
-        zone_unlock(z);
+        ticket_lock_release(&z->lock);
         for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
             out[o].free_blocks += os[o].free_blocks;
             out[o].allocations += os[o].allocations;

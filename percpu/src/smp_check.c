@@ -6,8 +6,9 @@
  *   2. every page in a magazine (a CPU's two, the depot's full ones) lies in
  *      a zone, is CACHED, is an allocated order-0 block in the core, and is
  *      in no other magazine (cached once);
- *   3. every CACHED page is in a magazine, and every USER page is an
- *      allocated order-0 block;
+ *   3. every CACHED page is in a magazine, every USER page is an allocated
+ *      order-0 block, and (with caches) every allocated order-0 block is
+ *      USER or CACHED: none lost;
  *   4. per zone: free + cached + held by callers == npages, so
  *      free + cached <= npages;
  *   5. the depot's lists are consistent and no magazine is lost:
@@ -54,7 +55,7 @@ static bool check_mag(struct seen *v, unsigned n, const struct mag *m, unsigned 
     return true;
 }
 
-static bool check_zone_pages(struct seen *sv)
+static bool check_zone_pages(struct seen *sv, bool cached_mode)
 {
     struct zone *z = sv->zone;
     uint64_t cached = 0, user = 0;
@@ -75,6 +76,11 @@ static bool check_zone_pages(struct seen *sv)
             user++;
         } else if (st != ZONE_PAGE_OTHER) {
             return false;
+        } else if (cached_mode &&
+                   pm_buddy_block_order(&z->buddy, pm_paddr_from_pfn(z->base_pfn + i), &order) ==
+                       PM_OK &&
+                   order == 0) {
+            return false; /* with caches, an order-0 block is a caller's or cached: lost */
         }
     }
     return cached == sv->cached && pm_buddy_free_pages(&z->buddy) + cached + user <= z->npages;
@@ -120,7 +126,7 @@ pm_err_t pm_smp_check(pm_smp_t *s) PM_NO_TSA
             err = PM_ECORRUPT;
     }
     for (unsigned i = 0; i < n && err == PM_OK; i++) {
-        if (!check_zone_pages(&v[i]))
+        if (!check_zone_pages(&v[i], s->cached))
             err = PM_ECORRUPT;
     }
     for (unsigned i = 0; i < n; i++)

@@ -138,6 +138,7 @@ static void test_lost_page_found_by_drain(void **state)
     uint64_t n = 0;
 
     atomic_store(ps, ZONE_PAGE_OTHER);
+    assert_err(pm_smp_check(f->s), PM_ECORRUPT); /* allocated order 0, in no cache: lost */
     pm_smp_drain_all(f->s);
     while (n <= NPG && pm_smp_alloc(f->s, 1, 1, &a) == PM_OK) {
         n++;
