@@ -31,8 +31,10 @@ static int mixed_setup(struct stress_run *r)
     if (!m)
         return -1;
     m->inbox = calloc(r->nthreads, sizeof(*m->inbox));
-    if (!m->inbox)
+    if (!m->inbox) {
+        free(m);
         return -1;
+    }
     for (unsigned i = 0; i < r->nthreads; i++)
         pthread_mutex_init(&m->inbox[i].lock, NULL);
     r->priv = m;

@@ -40,8 +40,10 @@ static int storm_setup(struct stress_run *r)
     if (!s)
         return -1;
     s->lists = calloc(r->nthreads, sizeof(*s->lists));
-    if (!s->lists)
+    if (!s->lists) {
+        free(s);
         return -1;
+    }
     atomic_init(&s->again, true);
     r->priv = s;
     stress_region_add_arena(r);

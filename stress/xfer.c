@@ -34,8 +34,10 @@ static int xfer_setup(struct stress_run *r)
     x->producers = r->nthreads >= 2 ? r->nthreads / 2 : 1;
     x->consumers = r->nthreads >= 2 ? r->nthreads - x->producers : 1;
     x->rings = aligned_alloc(64, sizeof(*x->rings) * x->producers * x->consumers);
-    if (!x->rings)
+    if (!x->rings) {
+        free(x);
         return -1;
+    }
     for (unsigned i = 0; i < x->producers * x->consumers; i++) {
         atomic_init(&x->rings[i].head, 0u);
         atomic_init(&x->rings[i].tail, 0u);

@@ -28,7 +28,9 @@
 #include "tsa.h"
 #include "tsan.h"
 
+#ifndef TICKET_SPINS
 #define TICKET_SPINS 128u
+#endif
 
 typedef struct PM_CAPABILITY("mutex") ticket_lock {
     uint32_t next;  /* the next ticket to hand out */
