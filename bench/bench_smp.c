@@ -1,13 +1,14 @@
 /*
  * bench/bench_smp.c - the SMP allocator's families: smp/... (per-CPU
- * magazines, the default configuration) and locked/... (PM_SMP_NOCACHE:
- * every call takes the zone's ticket lock). pair, batch64, xfer, mixed and
- * bulk, each thread on CPU slot = its thread index, over one zone of
+ * magazines, the default configuration), locked/... (PM_SMP_NOCACHE:
+ * every call takes the zone's ticket lock) and strict/... (PM_SMP_STRICT_FREE:
+ * a compare-and-swap per free; pair and batch64 only). pair, batch64, xfer,
+ * mixed and bulk, each thread on CPU slot = its thread index, over one zone of
  * PMB_NPAGES fake pages at PMB_BASE.
  *
  * Besides ns_per_pair and items_per_second each reports, once per run,
  * meta_bytes_per_page and max_cached_pages from pm_smp_stats, and the
- * configuration in the label ("batch=32 high=256" or "nocache").
+ * configuration in the label ("batch=64 high=512", "... strict" or "nocache").
  */
 #include "pmb_workload.h"
 
@@ -23,6 +24,7 @@ typedef struct smp_variant {
 
 static const smp_variant_t smp_cached = {0};
 static const smp_variant_t smp_locked = {PM_SMP_NOCACHE};
+static const smp_variant_t smp_strict = {PM_SMP_STRICT_FREE};
 
 static bool smp_alloc(void *ctx, unsigned cpu, unsigned order, uint64_t *out)
 {
@@ -70,6 +72,8 @@ static void *smp_setup(pmb_state_t *st)
     char label[64];
     if (got.flags & PM_SMP_NOCACHE)
         snprintf(label, sizeof(label), "nocache");
+    else if (got.flags & PM_SMP_STRICT_FREE)
+        snprintf(label, sizeof(label), "batch=%u high=%u strict", got.batch, got.high);
     else
         snprintf(label, sizeof(label), "batch=%u high=%u", got.batch, got.high);
     pmb_set_label(st, label);
@@ -144,5 +148,13 @@ void pmb_register_smp(void)
     pmb_register_backend(&b);
     b.prefix = "locked";
     b.user = &smp_locked;
+    pmb_register_backend(&b);
+    /* The cost of PM_SMP_STRICT_FREE (a compare-and-swap per free): pair and
+     * batch64 only, to set beside smp/pair and smp/batch64. */
+    b.prefix = "strict";
+    b.user = &smp_strict;
+    b.xfer = NULL;
+    b.mixed = NULL;
+    b.bulk = NULL;
     pmb_register_backend(&b);
 }
