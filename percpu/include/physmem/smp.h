@@ -95,7 +95,7 @@ typedef struct pm_smp_stats {
      * pages of full lists, sum over k in 1..3 of max(2, batch >> k) << k);
      * with the defaults ncpus * (512 + 192). */
     uint64_t max_cached_pages;
-    uint64_t meta_bytes;       /* out-of-band metadata, all zones */
+    uint64_t meta_bytes; /* out-of-band metadata, all zones */
 } pm_smp_stats_t;
 
 /* Creates an allocator with no memory; add zones with pm_smp_add_region.
