@@ -615,6 +615,55 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
 
 /* ---- the fast paths ---------------------------------------------------------- */
 
+/*
+ * Orders 1..3 (npages 2..8, caches on). Out of line but hot: a tail call
+ * from pm_smp_alloc / pm_smp_free, so that the order-0 path there keeps its
+ * few registers (inlined, this path cost it two more saved registers).
+ */
+PM_NOINLINE static pm_err_t smp_pcp_alloc(struct pm_smp *s, unsigned cpu, size_t npages,
+                                          pm_paddr_t *out)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+    unsigned order = pm_pages_to_order(npages);
+
+    cpu_enter(s, c);
+    if (PM_LIKELY(!pcp_is_empty(&c->pcp[order - 1]))) {
+        *out = pcp_take(s, c, order);
+        cpu_count(&c->allocations, 1);
+        cpu_exit(c);
+        return PM_OK;
+    }
+    return smp_pcp_alloc_slow(s, c, order, out);
+}
+
+PM_NOINLINE static pm_err_t smp_pcp_free(struct pm_smp *s, unsigned cpu, pm_paddr_t addr,
+                                         size_t npages)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+    unsigned order = pm_pages_to_order(npages);
+    uint64_t pfn = pm_paddr_pfn(addr);
+    struct zone *z;
+
+    cpu_enter(s, c);
+    z = c->zone;
+    /* USER with this order: the head of a caller's block, so aligned. */
+    if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr) &&
+                  page_mark_cached(s, zone_pstate(z, pfn), order))) {
+        struct pcp_list *l = &c->pcp[order - 1];
+
+        if (PM_LIKELY(!pcp_is_full(l))) {
+            pcp_push(l, addr);
+            cpu_count(&c->frees, 1);
+            cpu_exit(c);
+        } else {
+            smp_pcp_free_slow(s, c, order, addr);
+        }
+        return PM_OK;
+    }
+    cpu_exit(c);
+    return smp_free_general(s, cpu, addr, npages);
+}
+
 pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
 {
     struct cpu_cache *c;
@@ -632,19 +681,8 @@ pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
         }
         return smp_alloc_slow(s, cpu, out);
     }
-    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1 && s->cached)) { /* 2..8 */
-        unsigned order = pm_pages_to_order(npages);
-
-        c = &s->cpus[cpu];
-        cpu_enter(s, c);
-        if (PM_LIKELY(!pcp_is_empty(&c->pcp[order - 1]))) {
-            *out = pcp_take(s, c, order);
-            cpu_count(&c->allocations, 1);
-            cpu_exit(c);
-            return PM_OK;
-        }
-        return smp_pcp_alloc_slow(s, c, order, out);
-    }
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1 && s->cached)) /* 2..8 */
+        return smp_pcp_alloc(s, cpu, npages, out);
     return smp_alloc_general(s, cpu, npages, out);
 }
 
@@ -673,28 +711,7 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
         }
         cpu_exit(c);
     } else if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1 && s->cached)) { /* 2..8 */
-        struct cpu_cache *c = &s->cpus[cpu];
-        unsigned order = pm_pages_to_order(npages);
-        uint64_t pfn = pm_paddr_pfn(addr);
-        struct zone *z;
-
-        cpu_enter(s, c);
-        z = c->zone;
-        /* USER with this order: the head of a caller's block, so aligned. */
-        if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr) &&
-                      page_mark_cached(s, zone_pstate(z, pfn), order))) {
-            struct pcp_list *l = &c->pcp[order - 1];
-
-            if (PM_LIKELY(!pcp_is_full(l))) {
-                pcp_push(l, addr);
-                cpu_count(&c->frees, 1);
-                cpu_exit(c);
-            } else {
-                smp_pcp_free_slow(s, c, order, addr);
-            }
-            return PM_OK;
-        }
-        cpu_exit(c);
+        return smp_pcp_free(s, cpu, addr, npages);
     }
     return smp_free_general(s, cpu, addr, npages);
 }
