@@ -28,11 +28,11 @@
  * Orders 1..3 are served by the calling CPU's per-order lists (pcp.h), as
  * Linux's per-CPU page lists do since 5.13:
  *
- *   alloc: pop the order's list                          <- fast path, inline
+ *   alloc: pop the order's list                          <- fast path (hot, tail-called)
  *          else refill half the list's capacity with blocks of that order,
  *               one zone-lock acquisition
  *          else drain every CPU and the depot, and try once more.
- *   free:  push the order's list                         <- fast path, inline
+ *   free:  push the order's list                         <- fast path (hot, tail-called)
  *          else drain the older half of the list, one zone-lock acquisition.
  *
  * A block's head page records who has it and its order (zone.h): a free of
