@@ -25,7 +25,7 @@ void mag_drain(struct pm_smp *s, struct mag *m)
         while (j < m->rounds && zone_contains_pfn(z, pm_paddr_pfn(m->round[j])))
             j++;
         zone_lock(z);
-        zone_put_pages_locked(z, &m->round[i], j - i);
+        zone_put_blocks_locked(z, 0, &m->round[i], j - i);
         zone_unlock(z);
         i = j;
     }
@@ -38,9 +38,9 @@ static unsigned refill_from(struct zone *z, struct mag *m, unsigned want) PM_NO_
     unsigned got;
 
     if (pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK))
-        return zone_take_pages_locked(z, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
+        return zone_take_blocks_locked(z, 0, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
     zone_lock(z);
-    got = zone_take_pages_locked(z, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
+    got = zone_take_blocks_locked(z, 0, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
     zone_unlock(z);
     return got;
 }

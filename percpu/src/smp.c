@@ -25,7 +25,22 @@
  * else is out of line, PM_NOINLINE PM_COLD, like mimalloc's mi_malloc
  * falling to _mi_malloc_generic.
  *
- * Orders above 0 go to the zones directly, under the zone lock.
+ * Orders 1..3 are served by the calling CPU's per-order lists (pcp.h), as
+ * Linux's per-CPU page lists do since 5.13:
+ *
+ *   alloc: pop the order's list                          <- fast path (hot, tail-called)
+ *          else refill half the list's capacity with blocks of that order,
+ *               one zone-lock acquisition
+ *          else drain every CPU and the depot, and try once more.
+ *   free:  push the order's list                         <- fast path (hot, tail-called)
+ *          else drain the older half of the list, one zone-lock acquisition.
+ *
+ * A block's head page records who has it and its order (zone.h): a free of
+ * order k turns USER|k into CACHED|k, so a cached block is free to the
+ * caller (a second free is PM_ENOTALLOC), and a free with another order of
+ * a caller's block is refused by the core (PM_ESIZE, PM_EALIGN).
+ *
+ * Orders above 3 go to the zones directly, under the zone lock.
  *
  * Lock order: cpu (busy, or drain_lock) -> depot lock -> zone lock. A CPU
  * never drains another while it is busy on its own slot: the drain before
@@ -143,11 +158,21 @@ static pm_err_t smp_config_resolve(const pm_smp_config_t *cfg, pm_smp_config_t *
     return PM_OK;
 }
 
+/* Entries of one CPU's per-order lists, all orders. */
+static unsigned pcp_blocks_per_cpu(unsigned batch)
+{
+    unsigned n = 0;
+
+    for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
+        n += pcp_capacity(batch, k);
+    return n;
+}
+
 pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
 {
     pm_smp_config_t c;
     struct pm_smp *s;
-    unsigned max_full;
+    unsigned max_full, pcp_blocks;
     pm_err_t err;
 
     if (cfg == NULL || out == NULL)
@@ -173,9 +198,13 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
     s->cpus = aligned_alloc(PM_CACHE_LINE, sizeof(struct cpu_cache) * c.ncpus);
     s->nmags = s->cached ? 2 * c.ncpus + max_full + 1 : 0;
     s->mag_pool = s->nmags ? aligned_alloc(PM_CACHE_LINE, mag_stride(c.batch) * s->nmags) : NULL;
-    if (s->cpus == NULL || (s->nmags && s->mag_pool == NULL)) {
+    pcp_blocks = s->cached ? pcp_blocks_per_cpu(c.batch) : 0;
+    s->pcp_pool = s->cached ? calloc((size_t)c.ncpus * pcp_blocks, sizeof(pm_paddr_t)) : NULL;
+    if (s->cpus == NULL || (s->nmags && s->mag_pool == NULL) ||
+        (s->cached && s->pcp_pool == NULL)) {
         free(s->cpus);
         free(s->mag_pool);
+        free(s->pcp_pool);
         free(s);
         return PM_ENOMEM;
     }
@@ -192,6 +221,13 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
         ticket_lock_init(&s->cpus[i].drain_lock);
         s->cpus[i].loaded = s->cached ? mag_at(s, 2 * i) : NULL;
         s->cpus[i].previous = s->cached ? mag_at(s, 2 * i + 1) : NULL;
+        for (unsigned k = 1, at = 0; s->cached && k <= PCP_MAX_ORDER; k++) {
+            struct pcp_list *l = &s->cpus[i].pcp[k - 1];
+
+            l->capacity = pcp_capacity(c.batch, k);
+            l->blk = &s->pcp_pool[(size_t)i * pcp_blocks + at];
+            at += l->capacity;
+        }
     }
     for (unsigned i = 2 * c.ncpus; i < s->nmags; i++)
         depot_put_empty(&s->depot, mag_at(s, i));
@@ -210,6 +246,7 @@ void pm_smp_destroy(pm_smp_t *s)
     }
     pthread_mutex_destroy(&s->table_mutex);
     free(s->mag_pool);
+    free(s->pcp_pool);
     free(s->cpus);
     free(s);
 }
@@ -246,7 +283,7 @@ pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
     return err;
 }
 
-/* ---- zone-direct paths (orders > 0, PM_SMP_NOCACHE) ------------------------ */
+/* ---- zone-direct paths (orders > 3, PM_SMP_NOCACHE) ------------------------ */
 
 /* One pass over the zones for a block of `npages`. */
 static pm_err_t zones_alloc(struct pm_smp *s, size_t npages, pm_paddr_t *out)
@@ -273,6 +310,8 @@ static void cpu_drain_locked(struct pm_smp *s, struct cpu_cache *c)
 {
     mag_drain(s, c->loaded);
     mag_drain(s, c->previous);
+    for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
+        pcp_drain(s, &c->pcp[k - 1], k, c->pcp[k - 1].count);
 }
 
 void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu)
@@ -391,6 +430,82 @@ PM_NOINLINE PM_COLD static void smp_free_slow(struct pm_smp *s, struct cpu_cache
     cpu_exit(c);
 }
 
+/* ---- orders 1..3: the per-CPU lists (the CPU lock is held on entry) --------- */
+
+static inline pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigned order)
+{
+    pm_paddr_t a = pcp_pop(&c->pcp[order - 1]);
+    uint64_t pfn = pm_paddr_pfn(a);
+    struct zone *z = smp_zone_of(s, c->zone, pfn);
+
+    c->zone = z;
+    atomic_store_explicit(zone_pstate(z, pfn), zone_page_state(ZONE_PAGE_USER, order),
+                          memory_order_relaxed);
+    return a;
+}
+
+/* The list of `order` is empty: refill it, or drain everything first. */
+PM_NOINLINE PM_COLD static pm_err_t smp_pcp_alloc_slow(struct pm_smp *s, struct cpu_cache *c,
+                                                       unsigned order, pm_paddr_t *out)
+{
+    struct pcp_list *l = &c->pcp[order - 1];
+
+    if (pcp_refill(s, l, order) == 0) {
+        /* Before PM_ENOMEM, as for order 0: every cache back, one more try. */
+        cpu_exit(c);
+        if (!pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
+            pm_smp_drain_all(s);
+        cpu_enter(s, c);
+        if (pcp_is_empty(l) && pcp_refill(s, l, order) == 0) {
+            cpu_count(&c->allocations, 1);
+            cpu_count(&c->failed, 1);
+            cpu_exit(c);
+            return PM_ENOMEM;
+        }
+    }
+    *out = pcp_take(s, c, order);
+    cpu_count(&c->allocations, 1);
+    cpu_exit(c);
+    return PM_OK;
+}
+
+/* The list of `order` is full; a is already marked CACHED. */
+PM_NOINLINE PM_COLD static void smp_pcp_free_slow(struct pm_smp *s, struct cpu_cache *c,
+                                                  unsigned order, pm_paddr_t a)
+{
+    struct pcp_list *l = &c->pcp[order - 1];
+
+    pcp_drain(s, l, order, l->capacity / 2); /* capacity >= 2 */
+    pcp_push(l, a);
+    cpu_count(&c->frees, 1);
+    cpu_exit(c);
+}
+
+/* A block of order 0..3, already marked CACHED, into its CPU's cache; ends
+ * the owner's call. */
+static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a)
+{
+    if (order == 0) {
+        if (PM_LIKELY(!mag_is_full(c->loaded))) {
+            mag_push(c->loaded, a);
+            cpu_count(&c->frees, 1);
+            cpu_exit(c);
+        } else {
+            smp_free_slow(s, c, a);
+        }
+    } else {
+        struct pcp_list *l = &c->pcp[order - 1];
+
+        if (PM_LIKELY(!pcp_is_full(l))) {
+            pcp_push(l, a);
+            cpu_count(&c->frees, 1);
+            cpu_exit(c);
+        } else {
+            smp_pcp_free_slow(s, c, order, a);
+        }
+    }
+}
+
 /* ---- the general paths: every order, every check --------------------------- */
 
 PM_NOINLINE static pm_err_t smp_alloc_general(struct pm_smp *s, unsigned cpu, size_t npages,
@@ -432,6 +547,36 @@ static pm_err_t smp_free_validate(struct pm_smp *s, pm_paddr_t addr, size_t npag
     return PM_OK;
 }
 
+/*
+ * A free the caches did not take, under the zone lock: the core's verdict,
+ * in the core's error order. With caches, a block of order 0..3 is never
+ * freed here (every one a caller holds is USER, and the caches took those):
+ * the core is only asked what the error is.
+ */
+static pm_err_t smp_free_locked(struct pm_smp *s, struct zone *z, pm_paddr_t addr, size_t npages,
+                                unsigned order) PM_REQUIRES(z->lock)
+{
+    uint64_t pfn = pm_paddr_pfn(addr);
+    uint8_t st = atomic_load_explicit(zone_pstate(z, pfn), memory_order_relaxed);
+    unsigned held;
+    pm_err_t err;
+
+    if (!s->cached)
+        return pm_buddy_free(&z->buddy, addr, npages);
+    if ((pfn & (((uint64_t)1 << order) - 1)) != 0)
+        return PM_EALIGN;
+    /* To the core a cached block is allocated; to the caller it is free
+     * already: a double free, whatever the size. */
+    if (zone_page_kind(st) == ZONE_PAGE_CACHED)
+        return PM_ENOTALLOC;
+    if (order > PCP_MAX_ORDER)
+        return pm_buddy_free(&z->buddy, addr, npages);
+    err = pm_buddy_block_order(&z->buddy, addr, &held);
+    if (err != PM_OK)
+        return err;
+    return held != order ? PM_ESIZE : PM_ENOTALLOC;
+}
+
 PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_paddr_t addr,
                                              size_t npages)
 {
@@ -439,48 +584,27 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
     struct zone *z = NULL;
     pm_err_t err = smp_free_validate(s, addr, npages, &z);
     uint64_t pfn = pm_paddr_pfn(addr);
+    unsigned order;
 
     if (err != PM_OK)
         return err;
-    if (npages == 1 && s->cached) {
+    order = pm_pages_to_order(npages);
+    if (s->cached && order <= PCP_MAX_ORDER) {
         _Atomic uint8_t *ps = zone_pstate(z, pfn);
 
         cpu_enter(s, c);
         c->zone = z;
-        if (page_mark_cached(s, ps) ||
-            (pm_fault_active(PM_FAULT_NO_DOUBLE_FREE_CHECK) &&
-             atomic_load_explicit(ps, memory_order_relaxed) == ZONE_PAGE_CACHED)) {
-            if (PM_LIKELY(!mag_is_full(c->loaded))) {
-                mag_push(c->loaded, addr);
-                cpu_count(&c->frees, 1);
-                cpu_exit(c);
-            } else {
-                smp_free_slow(s, c, addr);
-            }
+        if (page_mark_cached(s, ps, order) || (pm_fault_active(PM_FAULT_NO_DOUBLE_FREE_CHECK) &&
+                                               atomic_load_explicit(ps, memory_order_relaxed) ==
+                                                   zone_page_state(ZONE_PAGE_CACHED, order))) {
+            cpu_put(s, c, order, addr);
             return PM_OK;
         }
         cpu_exit(c);
-        if (atomic_load_explicit(ps, memory_order_relaxed) == ZONE_PAGE_CACHED)
-            return PM_ENOTALLOC; /* already in a magazine: a double free */
-        /* Not an order-0 page of a caller: the core says which error. */
-        zone_lock(z);
-        {
-            unsigned order;
-            err = pm_buddy_block_order(&z->buddy, addr, &order);
-            if (err == PM_OK)
-                err = order != 0 ? PM_ESIZE : PM_ENOTALLOC;
-        }
-        zone_unlock(z);
-        return err;
     }
     zone_lock(z);
-    err = pm_buddy_free(&z->buddy, addr, npages);
+    err = smp_free_locked(s, z, addr, npages, order);
     zone_unlock(z);
-    /* To the core a cached page is an allocated order-0 block; to the caller
-     * it is free already: a double free. */
-    if (err == PM_ESIZE && s->cached &&
-        atomic_load_explicit(zone_pstate(z, pfn), memory_order_relaxed) == ZONE_PAGE_CACHED)
-        err = PM_ENOTALLOC;
     if (err == PM_OK) {
         cpu_enter(s, c);
         cpu_count(&c->frees, 1);
@@ -490,6 +614,55 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
 }
 
 /* ---- the fast paths ---------------------------------------------------------- */
+
+/*
+ * Orders 1..3 (npages 2..8, caches on). Out of line but hot: a tail call
+ * from pm_smp_alloc / pm_smp_free, so that the order-0 path there keeps its
+ * few registers (inlined, this path cost it two more saved registers).
+ */
+PM_NOINLINE static pm_err_t smp_pcp_alloc(struct pm_smp *s, unsigned cpu, size_t npages,
+                                          pm_paddr_t *out)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+    unsigned order = pm_pages_to_order(npages);
+
+    cpu_enter(s, c);
+    if (PM_LIKELY(!pcp_is_empty(&c->pcp[order - 1]))) {
+        *out = pcp_take(s, c, order);
+        cpu_count(&c->allocations, 1);
+        cpu_exit(c);
+        return PM_OK;
+    }
+    return smp_pcp_alloc_slow(s, c, order, out);
+}
+
+PM_NOINLINE static pm_err_t smp_pcp_free(struct pm_smp *s, unsigned cpu, pm_paddr_t addr,
+                                         size_t npages)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+    unsigned order = pm_pages_to_order(npages);
+    uint64_t pfn = pm_paddr_pfn(addr);
+    struct zone *z;
+
+    cpu_enter(s, c);
+    z = c->zone;
+    /* USER with this order: the head of a caller's block, so aligned. */
+    if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr) &&
+                  page_mark_cached(s, zone_pstate(z, pfn), order))) {
+        struct pcp_list *l = &c->pcp[order - 1];
+
+        if (PM_LIKELY(!pcp_is_full(l))) {
+            pcp_push(l, addr);
+            cpu_count(&c->frees, 1);
+            cpu_exit(c);
+        } else {
+            smp_pcp_free_slow(s, c, order, addr);
+        }
+        return PM_OK;
+    }
+    cpu_exit(c);
+    return smp_free_general(s, cpu, addr, npages);
+}
 
 pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
 {
@@ -508,6 +681,8 @@ pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
         }
         return smp_alloc_slow(s, cpu, out);
     }
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1 && s->cached)) /* 2..8 */
+        return smp_pcp_alloc(s, cpu, npages, out);
     return smp_alloc_general(s, cpu, npages, out);
 }
 
@@ -523,7 +698,7 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
         cpu_enter(s, c);
         z = c->zone;
         if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr))) {
-            if (PM_LIKELY(page_mark_cached(s, zone_pstate(z, pfn)))) {
+            if (PM_LIKELY(page_mark_cached(s, zone_pstate(z, pfn), 0))) {
                 if (PM_LIKELY(!mag_is_full(c->loaded))) {
                     mag_push(c->loaded, addr);
                     cpu_count(&c->frees, 1);
@@ -535,6 +710,8 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
             }
         }
         cpu_exit(c);
+    } else if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1 && s->cached)) { /* 2..8 */
+        return smp_pcp_free(s, cpu, addr, npages);
     }
     return smp_free_general(s, cpu, addr, npages);
 }
@@ -555,7 +732,7 @@ static size_t zones_take_direct(struct pm_smp *s, pm_paddr_t *out, size_t count)
             unsigned got;
 
             zone_lock(z);
-            got = zone_take_pages_locked(z, &out[n], (unsigned)want, ZONE_PAGE_OTHER);
+            got = zone_take_blocks_locked(z, 0, &out[n], (unsigned)want, ZONE_PAGE_OTHER);
             zone_unlock(z);
             n += got;
             if (got < want)
@@ -617,6 +794,8 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
         if (s->cached) {
             cpu_drain_begin(s, c);
             out->cached_pages += c->loaded->rounds + c->previous->rounds;
+            for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
+                out->cached_pages += (uint64_t)c->pcp[k - 1].count << k;
             cpu_drain_end(c);
         }
     }
@@ -643,7 +822,8 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
         out->zones++;
     }
     pthread_mutex_unlock(&s->table_mutex);
-    out->max_cached_pages = s->cached ? (uint64_t)s->ncpus * s->high : 0;
+    out->max_cached_pages =
+        s->cached ? (uint64_t)s->ncpus * (s->high + pcp_max_pages(s->batch)) : 0;
 }
 
 void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS])

@@ -6,9 +6,13 @@
  *   2. every page in a magazine (a CPU's two, the depot's full ones) lies in
  *      a zone, is CACHED, is an allocated order-0 block in the core, and is
  *      in no other magazine (cached once);
- *   3. every CACHED page is in a magazine, every USER page is an allocated
- *      order-0 block, and (with caches) every allocated order-0 block is
- *      USER or CACHED: none lost;
+ *   2b. every block in a CPU's list of order k (1..3) lies in a zone, is
+ *      aligned to 2^k, its head is CACHED with order k, the core holds an
+ *      allocated block of order k there, and it is cached once;
+ *   3. every CACHED head is in a magazine or a list, every USER head is an
+ *      allocated block of the order it records, no state byte holds an
+ *      unknown kind or an order above 3, and (with caches) every allocated
+ *      block of order 0..3 is USER or CACHED: none lost;
  *   4. per zone: free + cached + held by callers == npages, so
  *      free + cached <= npages;
  *   5. the depot's lists are consistent and no magazine is lost:
@@ -33,23 +37,43 @@ static struct seen *seen_find(struct seen *v, unsigned n, uint64_t pfn)
     return NULL;
 }
 
+/* One cached block of `order` (a magazine's page, or a list's block). */
+static bool check_cached(struct seen *v, unsigned n, pm_paddr_t a, unsigned order)
+{
+    uint64_t pfn = pm_paddr_pfn(a);
+    struct seen *sv = seen_find(v, n, pfn);
+    unsigned held;
+
+    if (sv == NULL || !pm_paddr_is_page_aligned(a) || (pfn & (((uint64_t)1 << order) - 1)) != 0)
+        return false; /* outside every zone, or misaligned */
+    if (sv->mark[pfn - sv->zone->base_pfn] != 0)
+        return false; /* cached twice */
+    sv->mark[pfn - sv->zone->base_pfn] = 1;
+    sv->cached += (uint64_t)1 << order;
+    if (atomic_load_explicit(zone_pstate(sv->zone, pfn), memory_order_relaxed) !=
+        zone_page_state(ZONE_PAGE_CACHED, order))
+        return false;
+    return pm_buddy_block_order(&sv->zone->buddy, a, &held) == PM_OK && held == order;
+}
+
 static bool check_mag(struct seen *v, unsigned n, const struct mag *m, unsigned batch)
 {
     if (m->rounds > m->capacity || m->capacity != batch)
         return false;
     for (unsigned i = 0; i < m->rounds; i++) {
-        uint64_t pfn = pm_paddr_pfn(m->round[i]);
-        struct seen *sv = seen_find(v, n, pfn);
-        unsigned order;
-
-        if (sv == NULL || sv->mark[pfn - sv->zone->base_pfn] != 0)
-            return false; /* outside every zone, or cached twice */
-        sv->mark[pfn - sv->zone->base_pfn] = 1;
-        sv->cached++;
-        if (atomic_load_explicit(zone_pstate(sv->zone, pfn), memory_order_relaxed) !=
-            ZONE_PAGE_CACHED)
+        if (!check_cached(v, n, m->round[i], 0))
             return false;
-        if (pm_buddy_block_order(&sv->zone->buddy, m->round[i], &order) != PM_OK || order != 0)
+    }
+    return true;
+}
+
+static bool check_pcp(struct seen *v, unsigned n, const struct pcp_list *l, unsigned order,
+                      unsigned batch)
+{
+    if (l->count > l->capacity || l->capacity != pcp_capacity(batch, order) || l->blk == NULL)
+        return false;
+    for (unsigned i = 0; i < l->count; i++) {
+        if (!check_cached(v, n, l->blk[i], order))
             return false;
     }
     return true;
@@ -62,25 +86,25 @@ static bool check_zone_pages(struct seen *sv, bool cached_mode)
 
     for (uint64_t i = 0; i < z->npages; i++) {
         uint8_t st = atomic_load_explicit(&z->pstate[i], memory_order_relaxed);
-        unsigned order;
+        pm_paddr_t a = pm_paddr_from_pfn(z->base_pfn + i);
+        unsigned kind = zone_page_kind(st), order = zone_page_order(st), held;
+        bool allocated = pm_buddy_block_order(&z->buddy, a, &held) == PM_OK;
 
-        if (st == ZONE_PAGE_CACHED) {
+        if (st == ZONE_PAGE_OTHER) {
+            if (cached_mode && allocated && held <= PCP_MAX_ORDER)
+                return false; /* with caches, such a block is a caller's or cached: lost */
+            continue;
+        }
+        if (order > PCP_MAX_ORDER || !allocated || held != order)
+            return false; /* no such state, or the core disagrees */
+        if (kind == ZONE_PAGE_CACHED) {
             if (sv->mark[i] == 0)
-                return false; /* CACHED, yet in no magazine: lost */
-            cached++;
-        } else if (st == ZONE_PAGE_USER) {
-            if (pm_buddy_block_order(&z->buddy, pm_paddr_from_pfn(z->base_pfn + i), &order) !=
-                    PM_OK ||
-                order != 0)
-                return false;
-            user++;
-        } else if (st != ZONE_PAGE_OTHER) {
+                return false; /* CACHED, yet in no magazine or list: lost */
+            cached += (uint64_t)1 << order;
+        } else if (kind == ZONE_PAGE_USER) {
+            user += (uint64_t)1 << order;
+        } else {
             return false;
-        } else if (cached_mode &&
-                   pm_buddy_block_order(&z->buddy, pm_paddr_from_pfn(z->base_pfn + i), &order) ==
-                       PM_OK &&
-                   order == 0) {
-            return false; /* with caches, an order-0 block is a caller's or cached: lost */
         }
     }
     return cached == sv->cached && pm_buddy_free_pages(&z->buddy) + cached + user <= z->npages;
@@ -117,6 +141,10 @@ pm_err_t pm_smp_check(pm_smp_t *s) PM_NO_TSA
             if (c->loaded == NULL || c->previous == NULL || c->loaded == c->previous ||
                 !check_mag(v, n, c->loaded, s->batch) || !check_mag(v, n, c->previous, s->batch))
                 err = PM_ECORRUPT;
+            for (unsigned k = 1; k <= PCP_MAX_ORDER && err == PM_OK; k++) {
+                if (!check_pcp(v, n, &c->pcp[k - 1], k, s->batch))
+                    err = PM_ECORRUPT;
+            }
         }
         for (struct mag *m = s->depot.full; m != NULL && err == PM_OK; m = m->next) {
             if (!check_mag(v, n, m, s->batch))

@@ -1,6 +1,6 @@
 /*
  * smp_internal.h - struct pm_smp and the per-CPU cache, shared by smp.c,
- * magazine.c and smp_check.c. Not a public header.
+ * magazine.c, pcp.c and smp_check.c. Not a public header.
  */
 #ifndef PM_SMP_INTERNAL_H
 #define PM_SMP_INTERNAL_H
@@ -12,6 +12,7 @@
 #include "debug.h"
 #include "depot.h"
 #include "magazine.h"
+#include "pcp.h"
 #include "zone.h"
 #include "zone_table.h"
 
@@ -29,7 +30,7 @@
  *   compiler barrier                    drain_req = 1
  *   if (drain_req) wait, retry          membarrier(PRIVATE_EXPEDITED)
  *   ... pop / push ...                  wait until busy == 0
- *   busy = 0 (release)                  ... drain both magazines ...
+ *   busy = 0 (release)                  ... drain magazines and lists ...
  *                                       drain_req = 0 (release)
  *
  * membarrier() makes every running thread of the process execute a full
@@ -44,7 +45,8 @@
  * pm_smp_stats: relaxed loads and stores, no atomic add.
  *
  * Invariant: loaded and previous are never NULL; pages cached by this CPU
- * == loaded->rounds + previous->rounds <= 2 * batch.
+ * == loaded->rounds + previous->rounds + sum over k of pcp[k - 1].count << k
+ * <= 2 * batch + pcp_max_pages(batch).
  */
 struct cpu_cache {
     /* -- cache line 0: the fast path -- */
@@ -53,11 +55,13 @@ struct cpu_cache {
     struct mag *loaded;    /* pop and push here */
     struct mag *previous;  /* swapped in when loaded runs empty or full */
     struct zone *zone;     /* the zone used last (zones are immortal) */
-    /* -- cache line 1: statistics, owner-written -- */
+    /* -- cache line 1: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
+    struct pcp_list pcp[PCP_MAX_ORDER] __attribute__((aligned(PM_CACHE_LINE)));
+    /* -- cache line 2: statistics, owner-written -- */
     _Atomic uint64_t allocations __attribute__((aligned(PM_CACHE_LINE)));
     _Atomic uint64_t failed;
     _Atomic uint64_t frees;
-    /* -- cache line 2: drainers only -- */
+    /* -- cache line 3: drainers only -- */
     ticket_lock_t drain_lock __attribute__((aligned(PM_CACHE_LINE)));
 } __attribute__((aligned(PM_CACHE_LINE)));
 
@@ -72,6 +76,7 @@ struct pm_smp {
     bool strict;     /* PM_SMP_STRICT_FREE */
     unsigned nmags;
     struct mag *mag_pool; /* nmags magazines, one allocation */
+    pm_paddr_t *pcp_pool; /* every CPU's per-order lists, one allocation */
     struct cpu_cache *cpus;
 
     /* -- the zone table: RCU, written under table_mutex -- */
@@ -131,19 +136,21 @@ static inline struct zone *smp_zone_of(struct pm_smp *s, struct zone *hint, uint
 }
 
 /*
- * A free of an order-0 page: USER -> CACHED. False (nothing changed) if the
- * page is not a caller's. See PM_SMP_STRICT_FREE in smp.h.
+ * A free of a block of order 0..PCP_MAX_ORDER at its head's state byte ps:
+ * USER -> CACHED, both with that order. False (nothing changed) if the
+ * block is not a caller's of that order. See PM_SMP_STRICT_FREE in smp.h.
  */
-static inline bool page_mark_cached(const struct pm_smp *s, _Atomic uint8_t *ps)
+static inline bool page_mark_cached(const struct pm_smp *s, _Atomic uint8_t *ps, unsigned order)
 {
-    uint8_t st = ZONE_PAGE_USER;
+    uint8_t st = zone_page_state(ZONE_PAGE_USER, order);
+    uint8_t cached = zone_page_state(ZONE_PAGE_CACHED, order);
 
     if (PM_UNLIKELY(s->strict))
-        return atomic_compare_exchange_strong_explicit(ps, &st, ZONE_PAGE_CACHED,
-                                                       memory_order_relaxed, memory_order_relaxed);
+        return atomic_compare_exchange_strong_explicit(ps, &st, cached, memory_order_relaxed,
+                                                       memory_order_relaxed);
     if (atomic_load_explicit(ps, memory_order_relaxed) != st)
         return false;
-    atomic_store_explicit(ps, ZONE_PAGE_CACHED, memory_order_relaxed);
+    atomic_store_explicit(ps, cached, memory_order_relaxed);
     return true;
 }
 

@@ -2,8 +2,9 @@
  * zone.c - zones: a buddy core, its ticket lock and its per-page state.
  *
  * Design: every access to zone->buddy happens with zone->lock held. Batches
- * (refill, drain) move up to `batch` pages under one acquisition, so the
- * lock is taken once per batch, not once per page.
+ * (refill, drain) move up to `batch` pages, or half a per-CPU list of
+ * blocks of order 1..3, under one acquisition, so the lock is taken once
+ * per batch, not once per page or block.
  *
  * Lock order (outermost first): cpu lock -> depot lock -> zone lock. A zone
  * lock is a leaf: nothing else is taken while one is held.
@@ -92,33 +93,34 @@ void zone_unlock(struct zone *z) PM_NO_TSA
     ticket_lock_release(&z->lock);
 }
 
-unsigned zone_take_pages_locked(struct zone *z, pm_paddr_t *out, unsigned n,
-                                enum zone_page_state state)
+unsigned zone_take_blocks_locked(struct zone *z, unsigned order, pm_paddr_t *out, unsigned n,
+                                 enum zone_page_state kind)
 {
+    uint8_t state = kind == ZONE_PAGE_OTHER ? ZONE_PAGE_OTHER : zone_page_state(kind, order);
     size_t got;
 
     PM_ASSERT(pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK) || ticket_lock_held(&z->lock));
-    got = pm_buddy_alloc_bulk(&z->buddy, 0, n, out);
+    got = pm_buddy_alloc_bulk(&z->buddy, order, n, out);
     for (size_t i = 0; i < got; i++)
-        atomic_store_explicit(zone_pstate(z, pm_paddr_pfn(out[i])), (uint8_t)state,
-                              memory_order_relaxed);
+        atomic_store_explicit(zone_pstate(z, pm_paddr_pfn(out[i])), state, memory_order_relaxed);
     if (got > 0)
         z->refills++;
     return (unsigned)got;
 }
 
-void zone_put_pages_locked(struct zone *z, const pm_paddr_t *pages, unsigned n)
+void zone_put_blocks_locked(struct zone *z, unsigned order, const pm_paddr_t *blocks, unsigned n)
 {
     PM_ASSERT(ticket_lock_held(&z->lock));
     for (unsigned i = 0; i < n; i++) {
-        _Atomic uint8_t *st = zone_pstate(z, pm_paddr_pfn(pages[i]));
+        _Atomic uint8_t *st = zone_pstate(z, pm_paddr_pfn(blocks[i]));
         pm_err_t err;
 
-        PM_ASSERT(atomic_load_explicit(st, memory_order_relaxed) == ZONE_PAGE_CACHED);
+        PM_ASSERT(atomic_load_explicit(st, memory_order_relaxed) ==
+                  zone_page_state(ZONE_PAGE_CACHED, order));
         atomic_store_explicit(st, ZONE_PAGE_OTHER, memory_order_relaxed);
         if (pm_fault_active(PM_FAULT_DROP_ON_DRAIN) && i == 0)
-            continue; /* injected: the page is lost */
-        err = pm_buddy_free(&z->buddy, pages[i], 1);
+            continue; /* injected: the block is lost */
+        err = pm_buddy_free(&z->buddy, blocks[i], (size_t)1 << order);
         PM_ASSERT(err == PM_OK);
         (void)err;
     }

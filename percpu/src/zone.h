@@ -15,18 +15,44 @@
 #include <physmem/smp.h>
 #include "ticket_lock.h"
 
-/* Per-page state as the SMP layer sees it (zone->pstate[], one byte a page). */
+/*
+ * Per-page state as the SMP layer sees it (zone->pstate[], one byte a page).
+ * Only the head page of a block of order 0..PCP_MAX_ORDER handed out or
+ * cached by the SMP layer carries a kind other than OTHER; its order is in
+ * the bits above the kind: state = kind | order << ZONE_PAGE_ORDER_SHIFT.
+ * An order-0 page is thus USER (1) or CACHED (2), as before; the head of a
+ * cached order-2 block is CACHED | 2 << 2 (10).
+ */
 enum zone_page_state {
-    ZONE_PAGE_OTHER = 0,  /* in the buddy core, or part of a block of order > 0 */
-    ZONE_PAGE_USER = 1,   /* an order-0 page handed to a caller */
-    ZONE_PAGE_CACHED = 2, /* an order-0 page in a magazine */
+    ZONE_PAGE_OTHER = 0,  /* in the buddy core, a tail, or a block of order > 3 */
+    ZONE_PAGE_USER = 1,   /* the head of a block of order 0..3 handed to a caller */
+    ZONE_PAGE_CACHED = 2, /* the head of a block in a magazine or a per-CPU list */
 };
+
+#define ZONE_PAGE_KIND_MASK   3u
+#define ZONE_PAGE_ORDER_SHIFT 2
+
+static inline uint8_t zone_page_state(enum zone_page_state kind, unsigned order)
+{
+    return (uint8_t)((unsigned)kind | order << ZONE_PAGE_ORDER_SHIFT);
+}
+
+static inline unsigned zone_page_kind(uint8_t st)
+{
+    return st & ZONE_PAGE_KIND_MASK;
+}
+
+static inline unsigned zone_page_order(uint8_t st)
+{
+    return (unsigned)st >> ZONE_PAGE_ORDER_SHIFT;
+}
 
 /*
  * Invariants (quiet allocator, checked by pm_smp_check):
  *   buddy free pages + cached pages of this zone + pages held by callers == npages
- *   pstate[i] == CACHED  iff  page i is in exactly one magazine
- *   pstate[i] != OTHER   implies  the core holds page i as an allocated order-0 block
+ *   kind(pstate[i]) == CACHED  iff  block i is in exactly one magazine or list
+ *   kind(pstate[i]) != OTHER   implies  the core holds an allocated block of
+ *                              order(pstate[i]) at page i
  */
 struct zone {
     /* -- cache line 0..: written under `lock` by any CPU -- */
@@ -64,18 +90,18 @@ void zone_lock(struct zone *z) PM_ACQUIRE(z->lock);
 void zone_unlock(struct zone *z) PM_RELEASE(z->lock);
 
 /*
- * Moves up to n order-0 pages from the core into out[], marking each
- * `state` (CACHED for a magazine, USER for a caller). Returns how many.
- * Requires z->lock.
+ * Moves up to n blocks of `order` from the core into out[], marking each
+ * head `kind` with its order (CACHED for a magazine or list, OTHER for a
+ * caller that bypasses the caches). Returns how many. Requires z->lock.
  */
-unsigned zone_take_pages_locked(struct zone *z, pm_paddr_t *out, unsigned n,
-                                enum zone_page_state state) PM_REQUIRES(z->lock);
+unsigned zone_take_blocks_locked(struct zone *z, unsigned order, pm_paddr_t *out, unsigned n,
+                                 enum zone_page_state kind) PM_REQUIRES(z->lock);
 
 /*
- * Returns n cached order-0 pages (pstate CACHED), all of this zone, to the
- * core: one drain. Requires z->lock.
+ * Returns n cached blocks of `order` (head CACHED with that order), all of
+ * this zone, to the core: one drain. Requires z->lock.
  */
-void zone_put_pages_locked(struct zone *z, const pm_paddr_t *pages, unsigned n)
+void zone_put_blocks_locked(struct zone *z, unsigned order, const pm_paddr_t *blocks, unsigned n)
     PM_REQUIRES(z->lock);
 
 #endif /* PM_ZONE_H */

@@ -2,11 +2,12 @@
  * test_smp_errors.c - every error path of pm_smp_alloc and pm_smp_free:
  * NULL arguments, bad CPUs, zero and too-large counts, unaligned and
  * out-of-range addresses, double frees (of a page in a CPU's magazine, in
- * the depot, after a drain, of a larger block), interior pages, wrong sizes
+ * the depot, after a drain, of a block in a CPU's list of its order, with
+ * any size), interior pages, wrong sizes
  * both ways, misalignment for the order, pages never allocated (free in the
  * core, or cached but never handed out), with and without caches, over two
  * zones. After each: the exact code, pm_smp_check() == PM_OK, totals, free,
- * cached, every CPU's magazines and the depot unchanged; and at the end of
+ * cached, every CPU's magazines and lists and the depot unchanged; and at the end of
  * each test a full drain finds every page exactly once.
  */
 #include <limits.h>
@@ -123,6 +124,7 @@ static int fx_teardown(void **state)
 struct snap {
     pm_smp_stats_t st;
     unsigned loaded[NCPU], previous[NCPU];
+    unsigned pcp[NCPU][PCP_MAX_ORDER];
     unsigned nfull;
 };
 
@@ -135,6 +137,8 @@ static struct snap snap_take(pm_smp_t *s)
     for (unsigned c = 0; c < NCPU && s->cached; c++) {
         sn.loaded[c] = s->cpus[c].loaded->rounds;
         sn.previous[c] = s->cpus[c].previous->rounds;
+        for (unsigned k = 0; k < PCP_MAX_ORDER; k++)
+            sn.pcp[c][k] = s->cpus[c].pcp[k].count;
     }
     sn.nfull = s->depot.nfull;
     return sn;
@@ -155,6 +159,8 @@ static void snap_assert_same(pm_smp_t *s, const struct snap *before)
     for (unsigned c = 0; c < NCPU; c++) {
         assert_int_equal(now.loaded[c], before->loaded[c]);
         assert_int_equal(now.previous[c], before->previous[c]);
+        for (unsigned k = 0; k < PCP_MAX_ORDER; k++)
+            assert_int_equal(now.pcp[c][k], before->pcp[c][k]);
     }
 }
 
@@ -292,9 +298,12 @@ static void test_double_free_after_drain(void **state)
     pm_smp_drain_all(f->s);
     FREE_FAILS(f->s, 2, f->a1, 1, PM_ENOTALLOC);
     FREE_FAILS(f->s, 0, f->a1, 1, PM_ENOTALLOC);
-    /* a block: freed straight to the core */
+    /* a block: into CPU 1's list of order 2, then to the core */
     fx_release(f, 1, f->a4);
     FREE_FAILS(f->s, 1, f->a4, 4, PM_ENOTALLOC);
+    pm_smp_drain_all(f->s);
+    FREE_FAILS(f->s, 1, f->a4, 4, PM_ENOTALLOC);
+    FREE_FAILS(f->s, 3, f->a4, 8, PM_ENOTALLOC);
 }
 
 /* A page in a full magazine in the depot. */
@@ -318,11 +327,22 @@ static void test_double_free_block(void **state)
 {
     struct fx *f = *state;
 
-    fx_release(f, 0, f->a4);
-    FREE_FAILS(f->s, 0, f->a4, 4, PM_ENOTALLOC);
-    FREE_FAILS(f->s, 2, f->a4, 3, PM_ENOTALLOC);
-    fx_release(f, 1, f->a8);
+    fx_release(f, 0, f->a4); /* into CPU 0's list of order 2 */
+    assert_int_equal(atomic_load(zone_pstate(f->s->table->zones[0], pm_paddr_pfn(f->a4))),
+                     zone_page_state(ZONE_PAGE_CACHED, 2));
+    for (unsigned c = 0; c < NCPU; c++) {
+        FREE_FAILS(f->s, c, f->a4, 4, PM_ENOTALLOC);
+        FREE_FAILS(f->s, c, f->a4, 3, PM_ENOTALLOC);
+        /* any other size: still a double free (a4 is 8-aligned) */
+        FREE_FAILS(f->s, c, f->a4, 1, PM_ENOTALLOC);
+        FREE_FAILS(f->s, c, f->a4, 2, PM_ENOTALLOC);
+        FREE_FAILS(f->s, c, f->a4, 8, PM_ENOTALLOC);
+        FREE_FAILS(f->s, c, pg(f->a4, 2), 2, PM_ENOTALLOC); /* inside */
+    }
+    fx_release(f, 1, f->a8); /* into CPU 1's list of order 3 */
     FREE_FAILS(f->s, 1, f->a8, 8, PM_ENOTALLOC);
+    FREE_FAILS(f->s, 2, f->a8, 16, PM_ENOTALLOC); /* a8 is 16-aligned */
+    FREE_FAILS(f->s, 2, f->a8, 4, PM_ENOTALLOC);
 }
 
 /* ---- free: wrong block -------------------------------------------------------------------- */

@@ -95,7 +95,8 @@ static void test_refill_default_batch(void **state)
     assert_int_equal(st.cached_pages, PM_SMP_DEFAULT_BATCH - 1);
     assert_int_equal(st.refills, 1);
     assert_int_equal(ts_locks(s), l0 + 1);
-    assert_int_equal(st.max_cached_pages, 2 * PM_SMP_DEFAULT_HIGH);
+    /* high, and lists of orders 1..3: 32x2 + 16x4 + 8x8 pages */
+    assert_int_equal(st.max_cached_pages, 2 * (PM_SMP_DEFAULT_HIGH + 192));
     assert_ok(pm_smp_free(s, 1, a, 1));
     ts_assert_intact(s, NULL, 0);
     ts_destroy(s);
@@ -170,7 +171,7 @@ static void test_depot_limit_then_drain(void **state)
     st = ts_stats(s);
     assert_int_equal(st.refills, N / BATCH);
     assert_int_equal(st.cached_pages, 0);
-    assert_int_equal(st.max_cached_pages, NCPU * HIGH);
+    assert_int_equal(st.max_cached_pages, NCPU * (HIGH + pcp_max_pages(BATCH)));
     l0 = ts_locks(s);
     for (unsigned f = 1; f <= N; f++) {
         unsigned want_full = f <= 2 * BATCH ? 0 : (f - 2 * BATCH - 1) / BATCH + 1;
@@ -209,8 +210,8 @@ static void test_depot_limit_then_drain(void **state)
 
 /*
  * With the default batch and high, every CPU freeing far more than it may
- * keep: the caches end exactly at max_cached_pages (2 magazines a CPU plus a
- * full depot), never above.
+ * keep: the caches end exactly at max_cached_pages (2 magazines a CPU, a
+ * full depot, and full lists of orders 1..3), never above.
  */
 static void test_cache_bound_all_cpus(void **state)
 {
@@ -231,10 +232,27 @@ static void test_cache_bound_all_cpus(void **state)
         }
     }
     st = ts_stats(s);
-    assert_int_equal(st.max_cached_pages, CPUS * PM_SMP_DEFAULT_HIGH);
-    assert_int_equal(st.cached_pages, st.max_cached_pages);
+    assert_int_equal(st.max_cached_pages, CPUS * (PM_SMP_DEFAULT_HIGH + 192));
+    assert_int_equal(st.cached_pages, CPUS * PM_SMP_DEFAULT_HIGH); /* order 0 at its bound */
     assert_int_equal(st.free_pages + st.cached_pages, 4096);
     assert_true(st.drains > 0);
+    /* Each CPU's list of order k: capacity blocks out (two refills of half)
+     * and back: the list ends full, and the caches exactly at the bound. */
+    for (unsigned c = 0; c < CPUS; c++) {
+        for (unsigned k = 1; k <= PCP_MAX_ORDER; k++) {
+            unsigned cap = pcp_capacity(PM_SMP_DEFAULT_BATCH, k);
+
+            for (unsigned i = 0; i < cap; i++)
+                assert_ok(pm_smp_alloc(s, c, (size_t)1 << k, &got[i]));
+            assert_int_equal(s->cpus[c].pcp[k - 1].count, 0);
+            for (unsigned i = 0; i < cap; i++)
+                assert_ok(pm_smp_free(s, c, got[i], (size_t)1 << k));
+            assert_int_equal(s->cpus[c].pcp[k - 1].count, cap);
+        }
+    }
+    st = ts_stats(s);
+    assert_int_equal(st.cached_pages, st.max_cached_pages);
+    assert_int_equal(st.free_pages + st.cached_pages, 4096);
     ts_assert_intact(s, NULL, 0);
     free(got);
     ts_destroy(s);

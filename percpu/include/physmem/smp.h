@@ -1,7 +1,18 @@
 /*
  * physmem/smp.h - the SMP page allocator: zones guarded by ticket spinlocks,
  * per-CPU order-0 magazines with batched refill and drain, a shared depot,
- * remote drain, and a zone table published with RCU.
+ * per-CPU lists of blocks of orders 1..3, remote drain, and a zone table
+ * published with RCU.
+ *
+ * Which path a request takes (see README.md, Design):
+ *   order 0 (1 page)      the CPU's magazines, then the depot, then a zone
+ *   orders 1..3 (2..8)    the CPU's list of that order: a stack of up to
+ *                         max(2, batch >> k) blocks, refilled with half of
+ *                         that from a zone under one lock acquisition, and
+ *                         drained by half when full; no depot
+ *   orders 4..9           the zones, under their lock, every time
+ * Every cached page or block is returned to the zones before any
+ * allocation reports PM_ENOMEM.
  *
  * A "CPU" is a slot number 0..ncpus-1. In a kernel the caller passes the
  * current CPU with preemption disabled; in user space each thread uses its
@@ -39,16 +50,18 @@
 #define PM_SMP_DEFAULT_HIGH  512 /* pages one CPU may account for: 2 magazines + depot share */
 
 /* pm_smp_config.flags */
-#define PM_SMP_NOCACHE 0x1u /* no per-CPU caches: every call takes the zone lock */
+#define PM_SMP_NOCACHE 0x1u /* no per-CPU caches (any order): every call takes the zone lock */
 /*
- * Double-free detection of order-0 pages. Always: a free of a page that is
- * not a caller's (cached, free, or part of a larger block) is refused with
- * PM_ENOTALLOC or PM_ESIZE, nothing changed. By default the page's state
- * byte is checked and set with a relaxed load and store (no atomic
- * read-modify-write on the fast path), so two CPUs freeing the same page at
- * the very same instant could both succeed. PM_SMP_STRICT_FREE makes that
- * a compare-and-swap, so even that race is caught, at about 5 ns a free
- * (bench: smp/pair vs strict/pair).
+ * Double-free detection of cached orders (0..3). Always: a free of a block
+ * that is not a caller's (cached, free, or part of a larger block) is
+ * refused with the error pm_buddy_free documents (PM_ENOTALLOC, PM_ESIZE,
+ * PM_EALIGN), nothing changed: a cached block is free to the caller, so a
+ * second free of it is PM_ENOTALLOC whatever the size. By default the
+ * head page's state byte is checked and set with a relaxed load and store
+ * (no atomic read-modify-write on the fast path), so two CPUs freeing the
+ * same block at the very same instant could both succeed.
+ * PM_SMP_STRICT_FREE makes that a compare-and-swap, so even that race is
+ * caught, at about 5 ns a free (bench: smp/pair vs strict/pair).
  */
 #define PM_SMP_STRICT_FREE 0x2u
 
@@ -56,7 +69,8 @@ typedef struct pm_smp pm_smp_t;
 
 typedef struct pm_smp_config {
     unsigned ncpus; /* 1..PM_MAX_CPUS */
-    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH; 1..PM_SMP_MAX_BATCH */
+    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH; 1..PM_SMP_MAX_BATCH; the list of
+                       order k holds max(2, batch >> k) blocks */
     unsigned high;  /* 0: PM_SMP_DEFAULT_HIGH; at least 2 * batch */
     unsigned flags;
 } pm_smp_config_t;
@@ -66,19 +80,22 @@ typedef struct pm_smp_config {
 typedef struct pm_smp_stats {
     uint64_t total_pages;
     uint64_t free_pages;   /* free in the zones' buddy cores */
-    uint64_t cached_pages; /* in per-CPU magazines and the depot */
+    uint64_t cached_pages; /* in per-CPU magazines, lists and the depot (pages) */
     uint64_t allocations;  /* attempts, all orders */
     uint64_t failed_allocations;
     uint64_t frees;
-    uint64_t refills; /* batches moved zone -> CPU */
-    uint64_t drains;  /* batches moved CPU/depot -> zone */
+    uint64_t refills; /* batches moved zone -> CPU (a magazine, or half a list) */
+    uint64_t drains;  /* batches moved CPU/depot -> zone (one per zone touched) */
     uint64_t lock_acquisitions;
     uint64_t lock_contentions; /* acquisitions that had to wait */
     uint64_t splits;
     uint64_t coalesces;
     uint64_t zones;
-    uint64_t max_cached_pages; /* the most pages the caches may hold at once */
-    uint64_t meta_bytes;       /* out-of-band metadata, all zones */
+    /* The most pages the caches may hold at once: ncpus * (high + the
+     * pages of full lists, sum over k in 1..3 of max(2, batch >> k) << k);
+     * with the defaults ncpus * (512 + 192). */
+    uint64_t max_cached_pages;
+    uint64_t meta_bytes; /* out-of-band metadata, all zones */
 } pm_smp_stats_t;
 
 /* Creates an allocator with no memory; add zones with pm_smp_add_region.
@@ -99,10 +116,12 @@ pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages);
 PM_NODISCARD pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out);
 pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages);
 
-/* Up to count order-0 pages into out[]; returns how many. */
+/* Up to count order-0 pages into out[]; returns how many (fewer only when
+ * no page is free anywhere: the caches are drained first). */
 size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *out);
 
-/* Gives back everything CPU cpu caches (a CPU going offline). */
+/* Gives back everything CPU cpu caches, magazines and lists (a CPU going
+ * offline). */
 void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu);
 /* Every CPU's cache and the depot back to the zones. */
 void pm_smp_drain_all(pm_smp_t *s);

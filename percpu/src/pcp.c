@@ -1,0 +1,63 @@
+/*
+ * pcp.c - moving blocks of orders 1..3 between a CPU's lists and the zones.
+ *
+ * Refill: half a list's capacity of blocks of one order, from
+ * pm_buddy_alloc_bulk (aligned runs), under one zone-lock acquisition per
+ * zone tried. Drain: the oldest blocks (the coldest) go back to their zones,
+ * one acquisition per run of blocks from one zone; the rest slide down.
+ *
+ * A cached block's head page is CACHED with its order (zone.h); the core
+ * still holds it as an allocated block of that order until the drain frees
+ * it, so pm_smp_check can verify both views.
+ *
+ * Lock order: the caller holds its CPU (busy, or a drainer's drain_lock);
+ * we take zone locks only (leaves), one at a time.
+ */
+#include <string.h>
+
+#include "smp_internal.h"
+
+void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n)
+{
+    unsigned i = 0;
+    struct zone *z = NULL;
+
+    PM_ASSERT(n <= l->count);
+    while (i < n) {
+        unsigned j = i + 1;
+
+        z = smp_zone_of(s, z, pm_paddr_pfn(l->blk[i]));
+        PM_ASSERT(z != NULL);
+        while (j < n && zone_contains_pfn(z, pm_paddr_pfn(l->blk[j])))
+            j++;
+        zone_lock(z);
+        zone_put_blocks_locked(z, order, &l->blk[i], j - i);
+        zone_unlock(z);
+        i = j;
+    }
+    l->count -= n;
+    if (l->count > 0)
+        memmove(l->blk, &l->blk[n], (size_t)l->count * sizeof(l->blk[0]));
+}
+
+unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order)
+{
+    unsigned want = l->capacity / 2 > 0 ? l->capacity / 2 : 1;
+    unsigned nzones = 0;
+    unsigned added = 0;
+
+    PM_ASSERT(want <= l->capacity - l->count);
+    for (unsigned k = 0; added < want; k++) {
+        struct zone *z = zone_table_nth(&s->table, k, &nzones);
+        unsigned got;
+
+        if (z == NULL || k >= nzones)
+            break;
+        zone_lock(z);
+        got = zone_take_blocks_locked(z, order, &l->blk[l->count], want - added, ZONE_PAGE_CACHED);
+        zone_unlock(z);
+        l->count += got;
+        added += got;
+    }
+    return added;
+}
