@@ -386,28 +386,40 @@ static bool cpu_reload(struct pm_smp *s, struct cpu_cache *c)
     return mag_refill(s, c->loaded, s->batch) > 0;
 }
 
+/*
+ * Before PM_ENOMEM: every CPU's cache and the depot go back to the zones,
+ * then the caller tries once more. Our own call ends first (a CPU never
+ * drains while it is busy on its slot) and starts again after.
+ */
+static void cpu_drain_everything(struct pm_smp *s, struct cpu_cache *c)
+{
+    cpu_exit(c);
+    if (!pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
+        pm_smp_drain_all(s);
+    cpu_enter(s, c);
+}
+
+/* Counts one allocation (failed unless err is PM_OK) and ends the call. */
+static pm_err_t cpu_alloc_done(struct cpu_cache *c, pm_err_t err)
+{
+    cpu_count(&c->allocations, 1);
+    if (err != PM_OK)
+        cpu_count(&c->failed, 1);
+    cpu_exit(c);
+    return err;
+}
+
 PM_NOINLINE PM_COLD static pm_err_t smp_alloc_slow(struct pm_smp *s, unsigned cpu, pm_paddr_t *out)
 {
     struct cpu_cache *c = &s->cpus[cpu];
 
     if (!cpu_reload(s, c)) {
-        /* Before PM_ENOMEM: every CPU's cache and the depot go back to the
-         * zones, then one more try. Our own lock is dropped first. */
-        cpu_exit(c);
-        if (!pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
-            pm_smp_drain_all(s);
-        cpu_enter(s, c);
-        if (!cpu_reload(s, c)) {
-            cpu_count(&c->allocations, 1);
-            cpu_count(&c->failed, 1);
-            cpu_exit(c);
-            return PM_ENOMEM;
-        }
+        cpu_drain_everything(s, c);
+        if (!cpu_reload(s, c))
+            return cpu_alloc_done(c, PM_ENOMEM);
     }
     *out = cpu_take(s, c);
-    cpu_count(&c->allocations, 1);
-    cpu_exit(c);
-    return PM_OK;
+    return cpu_alloc_done(c, PM_OK);
 }
 
 /* `loaded` is full; a is already marked CACHED. */
@@ -451,22 +463,12 @@ PM_NOINLINE PM_COLD static pm_err_t smp_pcp_alloc_slow(struct pm_smp *s, struct 
     struct pcp_list *l = &c->pcp[order - 1];
 
     if (pcp_refill(s, l, order) == 0) {
-        /* Before PM_ENOMEM, as for order 0: every cache back, one more try. */
-        cpu_exit(c);
-        if (!pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
-            pm_smp_drain_all(s);
-        cpu_enter(s, c);
-        if (pcp_is_empty(l) && pcp_refill(s, l, order) == 0) {
-            cpu_count(&c->allocations, 1);
-            cpu_count(&c->failed, 1);
-            cpu_exit(c);
-            return PM_ENOMEM;
-        }
+        cpu_drain_everything(s, c); /* as for order 0 */
+        if (pcp_is_empty(l) && pcp_refill(s, l, order) == 0)
+            return cpu_alloc_done(c, PM_ENOMEM);
     }
     *out = pcp_take(s, c, order);
-    cpu_count(&c->allocations, 1);
-    cpu_exit(c);
-    return PM_OK;
+    return cpu_alloc_done(c, PM_OK);
 }
 
 /* The list of `order` is full; a is already marked CACHED. */
@@ -522,13 +524,9 @@ PM_NOINLINE static pm_err_t smp_alloc_general(struct pm_smp *s, unsigned cpu, si
             err = zones_alloc(s, npages, out);
         }
     }
-    /* The owner counts under its lock: a remote drain may not, but stats may read. */
+    /* The owner counts inside a call of its own: counters have one writer. */
     cpu_enter(s, c);
-    cpu_count(&c->allocations, 1);
-    if (err != PM_OK)
-        cpu_count(&c->failed, 1);
-    cpu_exit(c);
-    return err;
+    return cpu_alloc_done(c, err);
 }
 
 /* Validates a free and finds its zone; the core's error order. */
