@@ -5,7 +5,8 @@ bench/results/scaling.png. Python 3 standard library only.
 
 Usage: report.py [RESULTS_DIR] [--strict] [--no-plot]
 
-With --benchmark_repetitions, each run's median stands for it.
+With --benchmark_repetitions, each benchmark's fastest repetition stands for
+it (best of N: on a shared machine, interference only ever adds time).
 Reads RESULTS_DIR/pm-bench.json (the whole suite, glibc malloc) and, where
 present, RESULTS_DIR/malloc-{jemalloc,tcmalloc,mimalloc}.json (the malloc
 families under LD_PRELOAD). Rows are workload and thread count; columns the
@@ -38,25 +39,23 @@ def load(path):
         return out, None
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
-    # With --benchmark_repetitions the median aggregate stands for the run;
-    # otherwise the single iteration run does.
-    medians = {b.get("run_name", b["name"]) for b in data.get("benchmarks", [])
-               if b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median"}
+    # With --benchmark_repetitions the fastest repetition stands for the
+    # benchmark (best of N); aggregates (mean, median, stddev) are ignored.
     for b in data.get("benchmarks", []):
-        name = b.get("run_name", b["name"])
         if b.get("run_type", "iteration") == "aggregate":
-            if b.get("aggregate_name") != "median":
-                continue
-        elif name in medians:
-            if b.get("error_occurred") and name in out:
-                out[name]["error"] = b.get("error_message", "error")
             continue
-        prev_label = out.get(name, {}).get("label", "")
+        name = b.get("run_name", b["name"])
+        prev = out.get(name)
+        err = b.get("error_occurred", False) and b.get("error_message", "error")
+        ns = b.get("ns_per_pair")
+        if prev is not None and not prev["error"] and (
+                err or ns is None or (prev["ns"] is not None and prev["ns"] <= ns)):
+            continue
         out[name] = {
-            "ns": b.get("ns_per_pair"),
+            "ns": ns,
             "ips": b.get("items_per_second"),
-            "label": b.get("label", "") or prev_label,
-            "error": b.get("error_occurred", False) and b.get("error_message", "error"),
+            "label": b.get("label", "") or (prev or {}).get("label", ""),
+            "error": err,
             "counters": b,
         }
     return out, data.get("context", {})

@@ -7,9 +7,9 @@
 # malloc-<allocator>.json, *.txt console logs, latest.md, scaling.png.
 #
 # Environment:
-#   PM_BENCH_MIN_TIME     --benchmark_min_time in seconds (default 0.05)
+#   PM_BENCH_MIN_TIME     --benchmark_min_time in seconds (default 0.1)
 #   PM_BENCH_REPETITIONS  repetitions of each benchmark; the report takes
-#                         the median (default 3)
+#                         the fastest (default 5)
 #   PM_BENCH_MAX_THREADS  largest thread count (default max(8, nproc))
 #   PM_BENCH_BUILD_DIR    build directory (default build/release, the preset's)
 #   PM_BENCH_NO_INSTALL=1 never run apt-get
@@ -20,8 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RESULTS=$ROOT/bench/results
-MIN_TIME=${PM_BENCH_MIN_TIME:-0.05}
-REPS=${PM_BENCH_REPETITIONS:-3}
+MIN_TIME=${PM_BENCH_MIN_TIME:-0.1}
+REPS=${PM_BENCH_REPETITIONS:-5}
 BUILD_DIR=${PM_BENCH_BUILD_DIR:-build/release}
 START=$(date +%s)
 
