@@ -14,6 +14,7 @@
 
 #include <urcu-bp.h>
 
+#include "fault.h"
 #include "zone_table.h"
 #include "tsan.h"
 
@@ -107,9 +108,11 @@ pm_err_t zone_table_insert(struct zone_table **slot, struct zone *z)
         if (zones_overlap(old->zones[i], z))
             return PM_EINVAL;
     }
-    t = malloc(sizeof(*t) + (n + 1) * sizeof(t->zones[0]));
+    t = calloc(1, sizeof(*t) + (n + 1) * sizeof(t->zones[0]));
     if (t == NULL)
         return PM_ENOMEM;
+    if (pm_fault_active(PM_FAULT_PUBLISH_EARLY))
+        table_publish(slot, t); /* injected: readers may see it half-built */
     for (unsigned i = 0; i < n; i++) {
         if (j == i && old->zones[i]->base_pfn > z->base_pfn)
             t->zones[j++] = z;
@@ -118,9 +121,11 @@ pm_err_t zone_table_insert(struct zone_table **slot, struct zone *z)
     if (j == n)
         t->zones[j++] = z;
     t->nzones = j;
-    table_publish(slot, t);
+    if (!pm_fault_active(PM_FAULT_PUBLISH_EARLY))
+        table_publish(slot, t);
     if (old != NULL) {
-        table_synchronize();
+        if (!pm_fault_active(PM_FAULT_NO_GRACE_PERIOD)) /* injected: no wait */
+            table_synchronize();
         free(old);
     }
     return PM_OK;

@@ -20,9 +20,11 @@ enum pm_fault {
     PM_FAULT_DOUBLE_HANDOUT = 1u << 3,       /* a cached page is handed out twice */
     PM_FAULT_NO_ENOMEM_DRAIN = 1u << 4,      /* ENOMEM without draining the caches first */
     PM_FAULT_NO_DOUBLE_FREE_CHECK = 1u << 5, /* a free of a cached page is accepted */
+    PM_FAULT_NO_GRACE_PERIOD = 1u << 6,      /* hot-add frees the old zone table at once */
+    PM_FAULT_PUBLISH_EARLY = 1u << 7,        /* hot-add publishes the table before filling it */
 };
 
-#define PM_NR_FAULTS 6
+#define PM_NR_FAULTS 8
 
 /* Selects the active faults (a mask of enum pm_fault). */
 pm_err_t pm_fault_set(unsigned mask);
