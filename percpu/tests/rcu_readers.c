@@ -20,6 +20,7 @@
  * Usage: rcu_readers [--fault NAME] [--readers N]
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,6 @@ static void *reader(void *arg)
 {
     unsigned cpu = (unsigned)(uintptr_t)arg;
     uint64_t x = 0x9E3779B97F4A7C15ull * cpu;
-    unsigned long n = 0;
 
     while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
         unsigned known = atomic_load_explicit(&added, memory_order_acquire);
@@ -68,9 +68,8 @@ static void *reader(void *arg)
                     known, pm_errname(e));
             atomic_fetch_add(&wrong, 1);
         }
-        n++;
+        atomic_fetch_add_explicit(&lookups, 1, memory_order_relaxed);
     }
-    atomic_fetch_add(&lookups, n);
     return NULL;
 }
 
@@ -102,7 +101,15 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < readers; i++)
         pthread_create(&t[i], NULL, reader, (void *)(uintptr_t)(i + 1));
     for (unsigned k = 0; k < NREGIONS; k++) {
-        pm_err_t e = pm_smp_add_region(smp, region_page(k, 0), REGION_PAGES);
+        unsigned long seen = atomic_load(&lookups);
+        pm_err_t e;
+
+        /* Let the readers read the table in force before it is replaced:
+         * otherwise a writer without grace periods can finish before any
+         * reader looked, and a missing wait would go unseen. */
+        while (atomic_load(&lookups) < seen + 64ul * readers)
+            sched_yield();
+        e = pm_smp_add_region(smp, region_page(k, 0), REGION_PAGES);
         if (e != PM_OK) {
             fprintf(stderr, "rcu_readers: add_region %u: %s\n", k, pm_errname(e));
             atomic_fetch_add(&wrong, 1);
