@@ -52,17 +52,13 @@ static inline void buddy_list_push(pm_buddy_t *b, unsigned o, uint32_t i)
     b->nfree[o]++;
 }
 
-static inline void buddy_list_remove(pm_buddy_t *b, unsigned o, uint32_t i)
+/* Takes block i out of a list that keeps at least one other block. */
+static inline void buddy_list_unlink(pm_buddy_t *b, unsigned o, uint32_t i)
 {
     struct pm_buddy_page *pages = b->pages;
     uint32_t n = pages[i].next;
     uint32_t pv = pages[i].prev;
 
-    PM_ASSERT(b->nfree[o] > 0);
-    if (--b->nfree[o] == 0) { /* the only block of its order: nothing to relink */
-        b->avail &= ~(1u << o);
-        return;
-    }
     if (pv == i) { /* the head */
         b->head[o] = n;
         pages[n].prev = n;
@@ -72,6 +68,15 @@ static inline void buddy_list_remove(pm_buddy_t *b, unsigned o, uint32_t i)
         pages[pv].next = n;
         pages[n].prev = pv;
     }
+}
+
+static inline void buddy_list_remove(pm_buddy_t *b, unsigned o, uint32_t i)
+{
+    PM_ASSERT(b->nfree[o] > 0);
+    if (--b->nfree[o] == 0) /* the only block of its order: nothing to relink */
+        b->avail &= ~(1u << o);
+    else
+        buddy_list_unlink(b, o, i);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -400,6 +405,7 @@ static inline void buddy_release(pm_buddy_t *b, uint32_t i, unsigned order)
     const uint64_t base = b->base_pfn;
     const uint64_t npages = b->npages;
     uint64_t pfn = base + i;
+    uint32_t avail = b->avail; /* kept in a register: the byte stores below may alias */
     unsigned merges = 0;
 
     b->free_pages += (uint64_t)1 << order;
@@ -413,12 +419,16 @@ static inline void buddy_release(pm_buddy_t *b, uint32_t i, unsigned order)
         bp = &pages[boff];
         if (bp->state != BUDDY_FREE || bp->order != order)
             break;
-        buddy_list_remove(b, order, (uint32_t)boff);
+        if (--b->nfree[order] == 0)
+            avail &= ~(1u << order);
+        else
+            buddy_list_unlink(b, order, (uint32_t)boff);
         bp->state = BUDDY_TAIL;
         pfn &= ~((uint64_t)1 << order); /* the lower of the two heads the merged block */
         order++;
         merges++;
     }
+    b->avail = avail;
     PM_STAT_ADD(b->st_coalesces, merges);
     (void)merges;
     i = (uint32_t)(pfn - base);
