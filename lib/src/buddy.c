@@ -53,14 +53,13 @@ static inline void buddy_list_push(pm_buddy_t *b, unsigned o, uint32_t i)
 }
 
 /* Takes block i out of a list that keeps at least one other block. */
-static inline void buddy_list_unlink(pm_buddy_t *b, unsigned o, uint32_t i)
+static inline void buddy_list_unlink(struct pm_buddy_page *pages, uint32_t *head, uint32_t i)
 {
-    struct pm_buddy_page *pages = b->pages;
     uint32_t n = pages[i].next;
     uint32_t pv = pages[i].prev;
 
     if (pv == i) { /* the head */
-        b->head[o] = n;
+        *head = n;
         pages[n].prev = n;
     } else if (n == i) { /* the tail */
         pages[pv].next = pv;
@@ -68,15 +67,6 @@ static inline void buddy_list_unlink(pm_buddy_t *b, unsigned o, uint32_t i)
         pages[pv].next = n;
         pages[n].prev = pv;
     }
-}
-
-static inline void buddy_list_remove(pm_buddy_t *b, unsigned o, uint32_t i)
-{
-    PM_ASSERT(b->nfree[o] > 0);
-    if (--b->nfree[o] == 0) /* the only block of its order: nothing to relink */
-        b->avail &= ~(1u << o);
-    else
-        buddy_list_unlink(b, o, i);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -214,42 +204,55 @@ void pm_buddy_reset(pm_buddy_t *b)
 
 /* ---- alloc ---------------------------------------------------------------- */
 
+/* ceil(log2(npages)) for 1 <= npages: floor(log2(2 * (npages - 1) + 1)), no branch. */
+static inline unsigned buddy_order_of(size_t npages)
+{
+    return buddy_floor_log2(((uint64_t)(npages - 1) << 1) | 1u);
+}
+
 /*
  * Takes a block of `order`, splitting a larger one if needed. k is the
  * smallest non-empty order >= order (one count-trailing-zeros on avail), so
  * every list from order to k - 1 is empty, and each upper half becomes the
- * only block of its list: no list walk, no relinking.
+ * only block of its list: no list walk, no relinking. The block taken is
+ * always its list's head. avail is kept in a register and stored once.
  */
 static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
 {
     struct pm_buddy_page *pages = b->pages;
-    uint32_t avail = b->avail >> order;
+    uint32_t avail = b->avail;
     unsigned k;
     uint32_t i;
 
-    if (PM_UNLIKELY(avail == 0))
+    if (PM_UNLIKELY((avail >> order) == 0))
         return false;
-    k = order + (unsigned)__builtin_ctz(avail);
+    k = order + (unsigned)__builtin_ctz(avail >> order);
     i = b->head[k];
-    buddy_list_remove(b, k, i);
-    if (k > order) {
-        PM_STAT_ADD(b->st_splits, k - order);
-        b->avail |= (1u << k) - (1u << order); /* orders order..k-1 gain a block */
-        do {
-            uint32_t hi;
+    PM_ASSERT(b->nfree[k] > 0);
+    if (--b->nfree[k] == 0) {
+        avail ^= 1u << k; /* the list's only block */
+    } else {
+        uint32_t n = pages[i].next; /* the head leaves: its successor heads */
 
+        b->head[k] = n;
+        pages[n].prev = n;
+    }
+    if (k > order) {
+        uint32_t hi = i + ((uint32_t)1 << k);
+
+        PM_STAT_ADD(b->st_splits, k - order);
+        avail |= (1u << k) - (1u << order); /* orders order..k-1 gain a block */
+        do {
             k--;
-            hi = i + ((uint32_t)1 << k); /* the upper half: pfn + 2^k */
-            pages[hi].next = hi;
-            pages[hi].prev = hi;
-            pages[hi].order = (uint8_t)k;
-            pages[hi].state = BUDDY_FREE;
+            hi -= (uint32_t)1 << k; /* the upper half: i + 2^k */
+            buddy_set_alone(&pages[hi], hi);
+            buddy_set_os(&pages[hi], BUDDY_OS(k, BUDDY_FREE));
             b->head[k] = hi;
             b->nfree[k] = 1;
         } while (k > order);
     }
-    pages[i].order = (uint8_t)order;
-    pages[i].state = BUDDY_ALLOCATED;
+    b->avail = avail;
+    buddy_set_os(&pages[i], BUDDY_OS(order, BUDDY_ALLOCATED));
     b->free_pages -= (uint64_t)1 << order;
     *out = i;
     return true;
@@ -270,10 +273,11 @@ static inline void buddy_count_alloc(pm_buddy_t *b, unsigned order, size_t reque
 #endif
 }
 
-pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
+/* pm_buddy_alloc's argument errors, in their documented order. */
+static PM_NOINLINE PM_COLD pm_err_t buddy_alloc_refuse(pm_buddy_t *b, size_t npages,
+                                                       const pm_paddr_t *out)
 {
     unsigned order;
-    uint32_t i;
     pm_err_t err;
 
     if (b == NULL || out == NULL)
@@ -282,11 +286,25 @@ pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
         return PM_EUNINIT;
     PM_STAT_INC(b->st_allocations);
     err = pm_order_from_pages(npages, &order);
-    if (err == PM_OK && !buddy_take(b, order, &i))
-        err = PM_ENOMEM;
-    if (PM_UNLIKELY(err != PM_OK)) {
+    PM_ASSERT(err != PM_OK);
+    PM_STAT_INC(b->st_failed);
+    return err;
+}
+
+pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
+{
+    unsigned order;
+    uint32_t i;
+
+    /* npages - 1 wraps for 0: one compare refuses 0 and more than 512 */
+    if (PM_UNLIKELY(b == NULL || out == NULL || !buddy_ready(b) ||
+                    npages - 1 >= PM_MAX_BLOCK_PAGES))
+        return buddy_alloc_refuse(b, npages, out);
+    PM_STAT_INC(b->st_allocations);
+    order = buddy_order_of(npages);
+    if (PM_UNLIKELY(!buddy_take(b, order, &i))) {
         PM_STAT_INC(b->st_failed);
-        return err;
+        return PM_ENOMEM;
     }
     b->pages[i].requested = (uint16_t)npages;
     buddy_count_alloc(b, order, npages);
@@ -361,12 +379,17 @@ pm_err_t pm_buddy_alloc_frame(pm_buddy_t *b, size_t npages, pm_frame_t *out)
 
 /* ---- free ----------------------------------------------------------------- */
 
-/* Validates a free of (addr, npages); on success *idx and *order name the block. */
-static inline pm_err_t buddy_validate_free(const pm_buddy_t *b, pm_paddr_t addr, size_t npages,
-                                           uint32_t *idx, unsigned *order)
+/*
+ * Validates a free of (addr, npages), every check in the documented order.
+ * The cold path: pm_buddy_free calls it only when its own quick checks
+ * (the same conditions, merged) found something wrong.
+ */
+static PM_NOINLINE PM_COLD pm_err_t buddy_free_refuse(const pm_buddy_t *b, pm_paddr_t addr,
+                                                      size_t npages)
 {
     uint64_t pfn = pm_paddr_pfn(addr);
     uint64_t off;
+    unsigned order;
     const struct pm_buddy_page *p;
 
     if (b == NULL)
@@ -382,76 +405,101 @@ static inline pm_err_t buddy_validate_free(const pm_buddy_t *b, pm_paddr_t addr,
         return PM_ERANGE;
     if (npages > PM_MAX_BLOCK_PAGES)
         return PM_ETOOLARGE;
-    *order = pm_pages_to_order(npages);
-    if ((pfn & ((1u << *order) - 1)) != 0)
+    order = pm_pages_to_order(npages);
+    if ((pfn & ((1u << order) - 1)) != 0)
         return PM_EALIGN;
     p = &b->pages[off];
     if (p->state != BUDDY_ALLOCATED)
         return PM_ENOTALLOC;
-    if (p->order != *order)
+    if (p->order != order)
         return PM_ESIZE;
-    *idx = (uint32_t)off;
-    return PM_OK;
+    PM_ASSERT(0); /* the quick checks passed this free: they must not refuse it */
+    return PM_ECORRUPT;
 }
 
 /*
  * Returns an allocated block to the free lists, merging with free buddies.
  * A buddy below the base wraps to a huge offset, so one compare against
- * npages covers both ends of the range.
+ * npages covers both ends of the range. The loop reads base_pfn and npages
+ * from b each time (a memory operand, no register) and keeps avail in a
+ * register, stored once.
  */
-static inline void buddy_release(pm_buddy_t *b, uint32_t i, unsigned order)
+static inline void buddy_release(pm_buddy_t *b, struct pm_buddy_page *pages, uint64_t pfn,
+                                 unsigned order)
 {
-    struct pm_buddy_page *pages = b->pages;
-    const uint64_t base = b->base_pfn;
-    const uint64_t npages = b->npages;
-    uint64_t pfn = base + i;
-    uint32_t avail = b->avail; /* kept in a register: the byte stores below may alias */
-    unsigned merges = 0;
+    uint32_t avail = b->avail;
+    uint16_t want = BUDDY_OS(order, BUDDY_FREE); /* a free head of order o */
+    unsigned o = order;
+    uint32_t i;
 
-    b->free_pages += (uint64_t)1 << order;
-    pages[i].state = BUDDY_TAIL;
-    while (order < PM_MAX_ORDER && !pm_fault_active(PM_FAULT_NO_COALESCE)) {
-        uint64_t boff = (pfn ^ ((uint64_t)1 << order)) - base;
+    while (o < PM_MAX_ORDER && !pm_fault_active(PM_FAULT_NO_COALESCE)) {
+        uint64_t bpfn = pfn ^ ((uint64_t)1 << o);
+        uint64_t boff = bpfn - b->base_pfn;
         struct pm_buddy_page *bp;
 
-        if (boff >= npages)
+        if (boff >= b->npages)
             break;
         bp = &pages[boff];
-        if (bp->state != BUDDY_FREE || bp->order != order)
+        if (buddy_os(bp) != want)
             break;
-        if (--b->nfree[order] == 0)
-            avail &= ~(1u << order);
+        PM_ASSERT(b->nfree[o] > 0);
+        if (--b->nfree[o] == 0) /* the only block of its order: nothing to relink */
+            avail ^= 1u << o;
         else
-            buddy_list_unlink(b, order, (uint32_t)boff);
+            buddy_list_unlink(pages, &b->head[o], (uint32_t)boff);
         bp->state = BUDDY_TAIL;
-        pfn &= ~((uint64_t)1 << order); /* the lower of the two heads the merged block */
-        order++;
-        merges++;
+        pfn &= bpfn; /* the lower of the two heads the merged block */
+        o++;
+        want = (uint16_t)(want + BUDDY_OS(1, 0));
     }
+    PM_STAT_ADD(b->st_coalesces, o - order);
+    i = (uint32_t)(pfn - b->base_pfn);
+    buddy_set_os(&pages[i], want);
+    if (b->nfree[o] == 0) {
+        buddy_set_alone(&pages[i], i);
+        avail |= 1u << o;
+    } else {
+        uint32_t h = b->head[o];
+
+        pages[i].next = h;
+        pages[i].prev = i;
+        pages[h].prev = i;
+    }
+    b->head[o] = i;
+    b->nfree[o]++;
     b->avail = avail;
-    PM_STAT_ADD(b->st_coalesces, merges);
-    (void)merges;
-    i = (uint32_t)(pfn - base);
-    pages[i].order = (uint8_t)order;
-    pages[i].state = BUDDY_FREE;
-    buddy_list_push(b, order, i);
 }
 
 pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
 {
-    uint32_t i = 0;
-    unsigned order = 0;
-    pm_err_t err = buddy_validate_free(b, addr, npages, &i, &order);
+    uint64_t pfn = pm_paddr_pfn(addr);
+    struct pm_buddy_page *pages;
+    struct pm_buddy_page *p;
+    uint64_t off;
+    unsigned order;
 
-    if (PM_UNLIKELY(err != PM_OK))
-        return err;
+    if (PM_UNLIKELY(b == NULL || !buddy_ready(b)))
+        return buddy_free_refuse(b, addr, npages);
+    /* npages - 1 wraps for 0; off wraps for pfn < base (pfns stay below 2^52) */
+    off = pfn - b->base_pfn;
+    if (PM_UNLIKELY(npages - 1 >= PM_MAX_BLOCK_PAGES || !pm_paddr_is_page_aligned(addr) ||
+                    off >= b->npages))
+        return buddy_free_refuse(b, addr, npages);
+    order = buddy_order_of(npages);
+    pages = b->pages;
+    p = &pages[off];
+    if (PM_UNLIKELY((pfn & (((uint64_t)1 << order) - 1)) != 0 ||
+                    buddy_os(p) != BUDDY_OS(order, BUDDY_ALLOCATED)))
+        return buddy_free_refuse(b, addr, npages);
 #if PM_STATS
-    b->st_requested -= b->pages[i].requested;
+    b->st_requested -= p->requested;
     b->st_frees++;
     b->st_order_frees[order]++;
 #endif
-    b->pages[i].requested = 0;
-    buddy_release(b, i, order);
+    b->free_pages += (uint64_t)1 << order;
+    p->requested = 0;
+    p->state = BUDDY_TAIL;
+    buddy_release(b, pages, pfn, order);
     PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
     return PM_OK;
 }

@@ -33,6 +33,47 @@ struct pm_buddy_page {
 
 #define PM_BUDDY_MAGIC 0x42554459u /* "BUDY" */
 
+/*
+ * The hot paths read and write order and state together as one 16-bit word
+ * (and next and prev together as one 64-bit word where both are the same),
+ * through __builtin_memcpy: one load or store instead of two, and no byte
+ * store that the compiler must assume aliases the allocator's fields.
+ */
+_Static_assert(offsetof(struct pm_buddy_page, next) == 0, "next first");
+_Static_assert(offsetof(struct pm_buddy_page, prev) == 4, "prev after next");
+_Static_assert(offsetof(struct pm_buddy_page, state) == offsetof(struct pm_buddy_page, order) + 1,
+               "state right after order");
+_Static_assert(sizeof(struct pm_buddy_page) == 12, "12 bytes a page");
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define BUDDY_OS(order, state) ((uint16_t)(((unsigned)(order) << 8) | (unsigned)(state)))
+#else
+#define BUDDY_OS(order, state) ((uint16_t)((unsigned)(order) | ((unsigned)(state) << 8)))
+#endif
+
+/* order and state as one word, to compare against BUDDY_OS(). */
+static inline uint16_t buddy_os(const struct pm_buddy_page *p)
+{
+    uint16_t v;
+
+    __builtin_memcpy(&v, (const unsigned char *)p + offsetof(struct pm_buddy_page, order),
+                     sizeof(v));
+    return v;
+}
+
+static inline void buddy_set_os(struct pm_buddy_page *p, uint16_t os)
+{
+    __builtin_memcpy((unsigned char *)p + offsetof(struct pm_buddy_page, order), &os, sizeof(os));
+}
+
+/* next = prev = i: the only block of its list. */
+static inline void buddy_set_alone(struct pm_buddy_page *p, uint32_t i)
+{
+    uint64_t v = (uint64_t)i * 0x100000001u; /* i in both halves: byte order does not matter */
+
+    __builtin_memcpy(p, &v, sizeof(v));
+}
+
 static inline bool buddy_ready(const pm_buddy_t *b)
 {
     return b->magic == PM_BUDDY_MAGIC;
