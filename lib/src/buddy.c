@@ -252,8 +252,7 @@ static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
         } while (k > order);
     }
     b->avail = avail;
-    buddy_set_os(&pages[i], BUDDY_OS(order, BUDDY_ALLOCATED));
-    b->free_pages -= (uint64_t)1 << order;
+    b->free_pages -= (uint64_t)1 << order; /* the caller marks pages[i] allocated */
     *out = i;
     return true;
 }
@@ -291,25 +290,31 @@ static PM_NOINLINE PM_COLD pm_err_t buddy_alloc_refuse(pm_buddy_t *b, size_t npa
     return err;
 }
 
-pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
+/* pm_buddy_alloc once the arguments are good; inlined once for order 0, once for any. */
+PM_INLINE pm_err_t buddy_alloc_order(pm_buddy_t *b, unsigned order, size_t npages, pm_paddr_t *out)
 {
-    unsigned order;
     uint32_t i;
 
-    /* npages - 1 wraps for 0: one compare refuses 0 and more than 512 */
-    if (PM_UNLIKELY(b == NULL || out == NULL || !buddy_ready(b) ||
-                    npages - 1 >= PM_MAX_BLOCK_PAGES))
-        return buddy_alloc_refuse(b, npages, out);
     PM_STAT_INC(b->st_allocations);
-    order = buddy_order_of(npages);
     if (PM_UNLIKELY(!buddy_take(b, order, &i))) {
         PM_STAT_INC(b->st_failed);
         return PM_ENOMEM;
     }
-    b->pages[i].requested = (uint16_t)npages;
+    buddy_set_osr(&b->pages[i], BUDDY_OS(order, BUDDY_ALLOCATED), (uint16_t)npages);
     buddy_count_alloc(b, order, npages);
     *out = pm_paddr_from_pfn(b->base_pfn + i);
     return PM_OK;
+}
+
+pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
+{
+    /* npages - 1 wraps for 0: one compare refuses 0 and more than 512 */
+    if (PM_UNLIKELY(b == NULL || out == NULL || !buddy_ready(b) ||
+                    npages - 1 >= PM_MAX_BLOCK_PAGES))
+        return buddy_alloc_refuse(b, npages, out);
+    if (npages == 1)
+        return buddy_alloc_order(b, 0, 1, out);
+    return buddy_alloc_order(b, buddy_order_of(npages), npages, out);
 }
 
 /*
@@ -470,24 +475,17 @@ static inline void buddy_release(pm_buddy_t *b, struct pm_buddy_page *pages, uin
     b->avail = avail;
 }
 
-pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
+/*
+ * pm_buddy_free once b, npages and the range are good; inlined once for
+ * order 0 (no alignment to check), once for any order.
+ */
+PM_INLINE pm_err_t buddy_free_order(pm_buddy_t *b, pm_paddr_t addr, size_t npages, uint64_t off,
+                                    unsigned order)
 {
     uint64_t pfn = pm_paddr_pfn(addr);
-    struct pm_buddy_page *pages;
-    struct pm_buddy_page *p;
-    uint64_t off;
-    unsigned order;
+    struct pm_buddy_page *pages = b->pages;
+    struct pm_buddy_page *p = &pages[off];
 
-    if (PM_UNLIKELY(b == NULL || !buddy_ready(b)))
-        return buddy_free_refuse(b, addr, npages);
-    /* npages - 1 wraps for 0; off wraps for pfn < base (pfns stay below 2^52) */
-    off = pfn - b->base_pfn;
-    if (PM_UNLIKELY(npages - 1 >= PM_MAX_BLOCK_PAGES || !pm_paddr_is_page_aligned(addr) ||
-                    off >= b->npages))
-        return buddy_free_refuse(b, addr, npages);
-    order = buddy_order_of(npages);
-    pages = b->pages;
-    p = &pages[off];
     if (PM_UNLIKELY((pfn & (((uint64_t)1 << order) - 1)) != 0 ||
                     buddy_os(p) != BUDDY_OS(order, BUDDY_ALLOCATED)))
         return buddy_free_refuse(b, addr, npages);
@@ -497,11 +495,26 @@ pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
     b->st_order_frees[order]++;
 #endif
     b->free_pages += (uint64_t)1 << order;
-    p->requested = 0;
-    p->state = BUDDY_TAIL;
+    buddy_set_osr(p, BUDDY_OS(order, BUDDY_TAIL), 0); /* requested back to 0 */
     buddy_release(b, pages, pfn, order);
     PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
     return PM_OK;
+}
+
+pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
+{
+    uint64_t off;
+
+    if (PM_UNLIKELY(b == NULL || !buddy_ready(b)))
+        return buddy_free_refuse(b, addr, npages);
+    /* npages - 1 wraps for 0; off wraps for pfn < base (pfns stay below 2^52) */
+    off = pm_paddr_pfn(addr) - b->base_pfn;
+    if (PM_UNLIKELY(npages - 1 >= PM_MAX_BLOCK_PAGES || !pm_paddr_is_page_aligned(addr) ||
+                    off >= b->npages))
+        return buddy_free_refuse(b, addr, npages);
+    if (npages == 1)
+        return buddy_free_order(b, addr, 1, off, 0);
+    return buddy_free_order(b, addr, npages, off, buddy_order_of(npages));
 }
 
 pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f)

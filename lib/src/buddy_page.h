@@ -43,6 +43,9 @@ _Static_assert(offsetof(struct pm_buddy_page, next) == 0, "next first");
 _Static_assert(offsetof(struct pm_buddy_page, prev) == 4, "prev after next");
 _Static_assert(offsetof(struct pm_buddy_page, state) == offsetof(struct pm_buddy_page, order) + 1,
                "state right after order");
+_Static_assert(offsetof(struct pm_buddy_page, requested) ==
+                   offsetof(struct pm_buddy_page, order) + 2,
+               "requested right after state");
 _Static_assert(sizeof(struct pm_buddy_page) == 12, "12 bytes a page");
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -64,6 +67,18 @@ static inline uint16_t buddy_os(const struct pm_buddy_page *p)
 static inline void buddy_set_os(struct pm_buddy_page *p, uint16_t os)
 {
     __builtin_memcpy((unsigned char *)p + offsetof(struct pm_buddy_page, order), &os, sizeof(os));
+}
+
+/* order, state and requested in one 32-bit store. */
+static inline void buddy_set_osr(struct pm_buddy_page *p, uint16_t os, uint16_t requested)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    uint32_t v = ((uint32_t)os << 16) | requested;
+#else
+    uint32_t v = os | ((uint32_t)requested << 16);
+#endif
+
+    __builtin_memcpy((unsigned char *)p + offsetof(struct pm_buddy_page, order), &v, sizeof(v));
 }
 
 /* next = prev = i: the only block of its list. */
