@@ -238,15 +238,21 @@ static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
         pages[n].prev = n;
     }
     if (k > order) {
-        uint32_t hi = i + ((uint32_t)1 << k);
+        uint32_t half = (uint32_t)1 << k;
+        uint16_t os = BUDDY_OS(k, BUDDY_FREE);
 
         PM_STAT_ADD(b->st_splits, k - order);
         avail |= (1u << k) - (1u << order); /* orders order..k-1 gain a block */
         do {
+            uint32_t hi;
+
             k--;
-            hi -= (uint32_t)1 << k; /* the upper half: i + 2^k */
-            buddy_set_alone(&pages[hi], hi);
-            buddy_set_os(&pages[hi], BUDDY_OS(k, BUDDY_FREE));
+            half >>= 1;
+            os = (uint16_t)(os - BUDDY_OS(1, 0)); /* a free head of order k */
+            hi = i + half;                        /* the upper half: i + 2^k */
+            pages[hi].next = hi;
+            pages[hi].prev = hi;
+            buddy_set_os(&pages[hi], os);
             b->head[k] = hi;
             b->nfree[k] = 1;
         } while (k > order);
