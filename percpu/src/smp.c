@@ -647,15 +647,7 @@ PM_NOINLINE static pm_err_t smp_pcp_free(struct pm_smp *s, unsigned cpu, pm_padd
     /* USER with this order: the head of a caller's block, so aligned. */
     if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr) &&
                   page_mark_cached(s, zone_pstate(z, pfn), order))) {
-        struct pcp_list *l = &c->pcp[order - 1];
-
-        if (PM_LIKELY(!pcp_is_full(l))) {
-            pcp_push(l, addr);
-            cpu_count(&c->frees, 1);
-            cpu_exit(c);
-        } else {
-            smp_pcp_free_slow(s, c, order, addr);
-        }
+        cpu_put(s, c, order, addr);
         return PM_OK;
     }
     cpu_exit(c);
@@ -697,13 +689,7 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
         z = c->zone;
         if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr))) {
             if (PM_LIKELY(page_mark_cached(s, zone_pstate(z, pfn), 0))) {
-                if (PM_LIKELY(!mag_is_full(c->loaded))) {
-                    mag_push(c->loaded, addr);
-                    cpu_count(&c->frees, 1);
-                    cpu_exit(c);
-                } else {
-                    smp_free_slow(s, c, addr);
-                }
+                cpu_put(s, c, 0, addr);
                 return PM_OK;
             }
         }
