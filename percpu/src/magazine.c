@@ -32,16 +32,20 @@ void mag_drain(struct pm_smp *s, struct mag *m)
     m->rounds = 0;
 }
 
-/* Requires z->lock, unless the skip-refill-lock fault is injected. */
+/* Takes z->lock itself (not when the skip-refill-lock fault is injected). */
 static unsigned refill_from(struct zone *z, struct mag *m, unsigned want) PM_NO_TSA
 {
     unsigned got;
 
-    if (pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK))
-        return zone_take_blocks_locked(z, 0, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
-    zone_lock(z);
-    got = zone_take_blocks_locked(z, 0, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
-    zone_unlock(z);
+    if (pm_fault_active(PM_FAULT_SKIP_REFILL_LOCK)) {
+        got = zone_take_blocks_locked(z, 0, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
+    } else {
+        zone_lock(z);
+        got = zone_take_blocks_locked(z, 0, &m->round[m->rounds], want, ZONE_PAGE_CACHED);
+        zone_unlock(z);
+    }
+    for (unsigned i = m->rounds; i < m->rounds + got; i++)
+        m->ps[i] = zone_pstate(z, pm_paddr_pfn(m->round[i]));
     return got;
 }
 

@@ -10,13 +10,22 @@
 #ifndef PM_MAGAZINE_H
 #define PM_MAGAZINE_H
 
+#include <stdatomic.h>
+
 #include <physmem/smp.h>
 
-/* Invariant: 0 <= rounds <= capacity (the allocator's batch). */
+/*
+ * Invariants: 0 <= rounds <= capacity (the allocator's batch), and for each
+ * i < rounds, ps[i] == &zone->pstate[pfn(round[i]) - zone->base_pfn] of the
+ * zone holding round[i] (pm_smp_check). Keeping each page's state byte
+ * beside it lets an allocation mark the page USER without finding its
+ * zone: a pop is two loads and a store.
+ */
 struct mag {
     struct mag *next; /* depot list link; NULL while a CPU holds it */
     unsigned rounds;  /* pages held, round[0..rounds) */
     unsigned capacity;
+    _Atomic uint8_t **ps; /* ps[0..capacity): after round[], same allocation */
     pm_paddr_t round[];
 };
 
@@ -30,14 +39,24 @@ static inline bool mag_is_full(const struct mag *m)
     return m->rounds == m->capacity;
 }
 
-static inline pm_paddr_t mag_pop(struct mag *m)
+/* Takes the top page; *ps gets its state byte. */
+static inline pm_paddr_t mag_pop(struct mag *m, _Atomic uint8_t **ps)
 {
-    return m->round[--m->rounds];
+    unsigned n = m->rounds - 1;
+
+    m->rounds = n;
+    *ps = m->ps[n];
+    return m->round[n];
 }
 
-static inline void mag_push(struct mag *m, pm_paddr_t a)
+/* Pushes page a, whose state byte is ps. */
+static inline void mag_push(struct mag *m, pm_paddr_t a, _Atomic uint8_t *ps)
 {
-    m->round[m->rounds++] = a;
+    unsigned n = m->rounds;
+
+    m->round[n] = a;
+    m->ps[n] = ps;
+    m->rounds = n + 1;
 }
 
 struct pm_smp;

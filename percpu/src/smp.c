@@ -79,18 +79,29 @@ static void cpu_wait(unsigned *spins)
         sched_yield();
 }
 
-PM_NOINLINE PM_COLD void cpu_enter_slow(struct pm_smp *s, struct cpu_cache *c)
+/*
+ * The owner found slow bits set on entry (busy is 1): the full fence
+ * membarrier cannot give, then, while a drainer is there, step out (busy 0),
+ * wait, and step in again with a full fence. Returns the permanent modes.
+ */
+PM_NOINLINE PM_COLD unsigned cpu_enter_slow(struct cpu_cache *c, unsigned slow)
 {
     unsigned spins = 0;
 
-    do {
+    for (;;) {
+        if (slow & CPU_SLOW_FENCE) {
+            atomic_thread_fence(memory_order_seq_cst);
+            slow = atomic_load_explicit(&c->slow, memory_order_acquire);
+        }
+        if ((slow & CPU_SLOW_DRAIN) == 0)
+            return slow;
         atomic_store_explicit(&c->busy, 0u, memory_order_release);
-        while (atomic_load_explicit(&c->drain_req, memory_order_acquire) != 0)
+        while ((atomic_load_explicit(&c->slow, memory_order_acquire) & CPU_SLOW_DRAIN) != 0)
             cpu_wait(&spins);
         atomic_store_explicit(&c->busy, 1u, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst);
-    } while (atomic_load_explicit(&c->drain_req, memory_order_acquire) != 0);
-    (void)s;
+        slow = atomic_load_explicit(&c->slow, memory_order_acquire);
+    }
 }
 
 static void smp_heavy_barrier(struct pm_smp *s)
@@ -106,15 +117,15 @@ void cpu_drain_begin(struct pm_smp *s, struct cpu_cache *c) PM_NO_TSA
     unsigned spins = 0;
 
     ticket_lock_acquire(&c->drain_lock);
-    atomic_store_explicit(&c->drain_req, 1u, memory_order_relaxed);
+    atomic_store_explicit(&c->slow, s->mode | CPU_SLOW_DRAIN, memory_order_relaxed);
     smp_heavy_barrier(s);
     while (atomic_load_explicit(&c->busy, memory_order_acquire) != 0)
         cpu_wait(&spins);
 }
 
-void cpu_drain_end(struct cpu_cache *c) PM_NO_TSA
+void cpu_drain_end(struct pm_smp *s, struct cpu_cache *c) PM_NO_TSA
 {
-    atomic_store_explicit(&c->drain_req, 0u, memory_order_release);
+    atomic_store_explicit(&c->slow, s->mode, memory_order_release);
     ticket_lock_release(&c->drain_lock);
 }
 
@@ -129,9 +140,15 @@ static bool smp_membarrier_register(void)
 
 /* ---- create / destroy ----------------------------------------------------- */
 
+/* Every CPU's first zone guess: it holds no page, so the first free of each
+ * CPU takes its slow path and finds the real zone. Never locked. */
+static struct zone smp_no_zone;
+
+/* A magazine and its round[] and ps[] arrays. */
 static size_t mag_stride(unsigned batch)
 {
-    size_t sz = sizeof(struct mag) + (size_t)batch * sizeof(pm_paddr_t);
+    size_t sz =
+        sizeof(struct mag) + (size_t)batch * (sizeof(pm_paddr_t) + sizeof(_Atomic uint8_t *));
     return (sz + PM_CACHE_LINE - 1) & ~(size_t)(PM_CACHE_LINE - 1);
 }
 
@@ -190,6 +207,8 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
     s->cached = (c.flags & PM_SMP_NOCACHE) == 0;
     s->membarrier = s->cached && smp_membarrier_register();
     s->strict = (c.flags & PM_SMP_STRICT_FREE) != 0;
+    s->mode = (s->membarrier ? 0u : CPU_SLOW_FENCE) | (s->strict ? CPU_SLOW_STRICT : 0u) |
+              (s->cached ? 0u : CPU_SLOW_NOCACHE);
     /* Each CPU may account for `high` pages: 2 magazines of its own, the
      * rest as its share of the depot's full magazines. */
     max_full = s->cached ? (unsigned)((uint64_t)c.ncpus * (c.high - 2 * c.batch) / c.batch) : 0;
@@ -214,10 +233,12 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
         m->next = NULL;
         m->rounds = 0;
         m->capacity = c.batch;
+        m->ps = (_Atomic uint8_t **)(void *)&m->round[c.batch];
     }
     for (unsigned i = 0; i < c.ncpus; i++) {
         atomic_init(&s->cpus[i].busy, 0u);
-        atomic_init(&s->cpus[i].drain_req, 0u);
+        atomic_init(&s->cpus[i].slow, s->mode);
+        s->cpus[i].zone = &smp_no_zone;
         ticket_lock_init(&s->cpus[i].drain_lock);
         s->cpus[i].loaded = s->cached ? mag_at(s, 2 * i) : NULL;
         s->cpus[i].previous = s->cached ? mag_at(s, 2 * i + 1) : NULL;
@@ -323,7 +344,7 @@ void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu)
     c = &s->cpus[cpu];
     cpu_drain_begin(s, c);
     cpu_drain_locked(s, c);
-    cpu_drain_end(c);
+    cpu_drain_end(s, c);
 }
 
 void pm_smp_drain_all(pm_smp_t *s)
@@ -347,16 +368,16 @@ void pm_smp_drain_all(pm_smp_t *s)
 
 /* ---- order-0 slow paths (the CPU lock is held on entry, released on exit) --- */
 
-static inline pm_paddr_t cpu_take(struct pm_smp *s, struct cpu_cache *c)
+/* Pops a page of a non-empty `loaded` and marks it the caller's. */
+static inline pm_paddr_t cpu_take(struct cpu_cache *c)
 {
-    pm_paddr_t a = mag_pop(c->loaded);
-    uint64_t pfn = pm_paddr_pfn(a);
-    struct zone *z = smp_zone_of(s, c->zone, pfn);
+    struct mag *m = c->loaded;
+    _Atomic uint8_t *ps;
+    pm_paddr_t a = mag_pop(m, &ps);
 
-    if (pm_fault_active(PM_FAULT_DOUBLE_HANDOUT) && (pfn & 63) == 0)
-        c->loaded->rounds++; /* injected: the page stays cached as well */
-    c->zone = z;
-    atomic_store_explicit(zone_pstate(z, pfn), ZONE_PAGE_USER, memory_order_relaxed);
+    if (pm_fault_active(PM_FAULT_DOUBLE_HANDOUT) && (pm_paddr_pfn(a) & 63) == 0)
+        m->rounds++; /* injected: the page stays cached as well */
+    atomic_store_explicit(ps, ZONE_PAGE_USER, memory_order_relaxed);
     return a;
 }
 
@@ -396,7 +417,7 @@ static void cpu_drain_everything(struct pm_smp *s, struct cpu_cache *c)
     cpu_exit(c);
     if (!pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
         pm_smp_drain_all(s);
-    cpu_enter(s, c);
+    cpu_enter(c);
 }
 
 /* Counts one allocation (failed unless err is PM_OK) and ends the call. */
@@ -409,21 +430,33 @@ static pm_err_t cpu_alloc_done(struct cpu_cache *c, pm_err_t err)
     return err;
 }
 
+static pm_err_t smp_alloc_general(struct pm_smp *s, unsigned cpu, size_t npages, pm_paddr_t *out);
+static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_paddr_t addr, size_t npages);
+
+/*
+ * pm_smp_alloc of one page when the fast path could not serve it: slow bits
+ * set, or `loaded` empty. The owner's call is open (busy is 1).
+ */
 PM_NOINLINE PM_COLD static pm_err_t smp_alloc_slow(struct pm_smp *s, unsigned cpu, pm_paddr_t *out)
 {
     struct cpu_cache *c = &s->cpus[cpu];
 
-    if (!cpu_reload(s, c)) {
+    if (cpu_settle(c) & CPU_SLOW_NOCACHE) {
+        cpu_exit(c);
+        return smp_alloc_general(s, cpu, 1, out);
+    }
+    if (mag_is_empty(c->loaded) && !cpu_reload(s, c)) {
         cpu_drain_everything(s, c);
-        if (!cpu_reload(s, c))
+        if (mag_is_empty(c->loaded) && !cpu_reload(s, c))
             return cpu_alloc_done(c, PM_ENOMEM);
     }
-    *out = cpu_take(s, c);
+    *out = cpu_take(c);
     return cpu_alloc_done(c, PM_OK);
 }
 
-/* `loaded` is full; a is already marked CACHED. */
-PM_NOINLINE PM_COLD static void smp_free_slow(struct pm_smp *s, struct cpu_cache *c, pm_paddr_t a)
+/* `loaded` is full; a is already marked CACHED (at ps). */
+PM_NOINLINE PM_COLD static void smp_free_slow(struct pm_smp *s, struct cpu_cache *c, pm_paddr_t a,
+                                              _Atomic uint8_t *ps)
 {
     if (!mag_is_full(c->previous)) {
         cpu_swap(c);
@@ -437,7 +470,7 @@ PM_NOINLINE PM_COLD static void smp_free_slow(struct pm_smp *s, struct cpu_cache
         c->previous = c->loaded;
         c->loaded = empty;
     }
-    mag_push(c->loaded, a);
+    mag_push(c->loaded, a, ps);
     cpu_count(&c->frees, 1);
     cpu_exit(c);
 }
@@ -450,7 +483,6 @@ static inline pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigne
     uint64_t pfn = pm_paddr_pfn(a);
     struct zone *z = smp_zone_of(s, c->zone, pfn);
 
-    c->zone = z;
     atomic_store_explicit(zone_pstate(z, pfn), zone_page_state(ZONE_PAGE_USER, order),
                           memory_order_relaxed);
     return a;
@@ -483,17 +515,18 @@ PM_NOINLINE PM_COLD static void smp_pcp_free_slow(struct pm_smp *s, struct cpu_c
     cpu_exit(c);
 }
 
-/* A block of order 0..3, already marked CACHED, into its CPU's cache; ends
- * the owner's call. */
-static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a)
+/* A block of order 0..3, already marked CACHED (its head's state byte is
+ * ps), into its CPU's cache; ends the owner's call. */
+static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a,
+                           _Atomic uint8_t *ps)
 {
     if (order == 0) {
         if (PM_LIKELY(!mag_is_full(c->loaded))) {
-            mag_push(c->loaded, a);
+            mag_push(c->loaded, a, ps);
             cpu_count(&c->frees, 1);
             cpu_exit(c);
         } else {
-            smp_free_slow(s, c, a);
+            smp_free_slow(s, c, a, ps);
         }
     } else {
         struct pcp_list *l = &c->pcp[order - 1];
@@ -525,7 +558,7 @@ PM_NOINLINE static pm_err_t smp_alloc_general(struct pm_smp *s, unsigned cpu, si
         }
     }
     /* The owner counts inside a call of its own: counters have one writer. */
-    cpu_enter(s, c);
+    cpu_enter(c);
     return cpu_alloc_done(c, err);
 }
 
@@ -590,12 +623,12 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
     if (s->cached && order <= PCP_MAX_ORDER) {
         _Atomic uint8_t *ps = zone_pstate(z, pfn);
 
-        cpu_enter(s, c);
+        cpu_enter(c);
         c->zone = z;
         if (page_mark_cached(s, ps, order) || (pm_fault_active(PM_FAULT_NO_DOUBLE_FREE_CHECK) &&
                                                atomic_load_explicit(ps, memory_order_relaxed) ==
                                                    zone_page_state(ZONE_PAGE_CACHED, order))) {
-            cpu_put(s, c, order, addr);
+            cpu_put(s, c, order, addr, ps);
             return PM_OK;
         }
         cpu_exit(c);
@@ -604,7 +637,7 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
     err = smp_free_locked(s, z, addr, npages, order);
     zone_unlock(z);
     if (err == PM_OK) {
-        cpu_enter(s, c);
+        cpu_enter(c);
         cpu_count(&c->frees, 1);
         cpu_exit(c);
     }
@@ -614,9 +647,9 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
 /* ---- the fast paths ---------------------------------------------------------- */
 
 /*
- * Orders 1..3 (npages 2..8, caches on). Out of line but hot: a tail call
- * from pm_smp_alloc / pm_smp_free, so that the order-0 path there keeps its
- * few registers (inlined, this path cost it two more saved registers).
+ * Orders 1..3 (npages 2..8). Out of line but hot: a tail call from
+ * pm_smp_alloc / pm_smp_free, so that the order-0 path there keeps its few
+ * registers and no stack frame.
  */
 PM_NOINLINE static pm_err_t smp_pcp_alloc(struct pm_smp *s, unsigned cpu, size_t npages,
                                           pm_paddr_t *out)
@@ -624,7 +657,10 @@ PM_NOINLINE static pm_err_t smp_pcp_alloc(struct pm_smp *s, unsigned cpu, size_t
     struct cpu_cache *c = &s->cpus[cpu];
     unsigned order = pm_pages_to_order(npages);
 
-    cpu_enter(s, c);
+    if (PM_UNLIKELY(cpu_enter(c) & CPU_SLOW_NOCACHE)) {
+        cpu_exit(c);
+        return smp_alloc_general(s, cpu, npages, out);
+    }
     if (PM_LIKELY(!pcp_is_empty(&c->pcp[order - 1]))) {
         *out = pcp_take(s, c, order);
         cpu_count(&c->allocations, 1);
@@ -640,38 +676,69 @@ PM_NOINLINE static pm_err_t smp_pcp_free(struct pm_smp *s, unsigned cpu, pm_padd
     struct cpu_cache *c = &s->cpus[cpu];
     unsigned order = pm_pages_to_order(npages);
     uint64_t pfn = pm_paddr_pfn(addr);
-    struct zone *z;
+    struct zone *z = c->zone;
 
-    cpu_enter(s, c);
-    z = c->zone;
-    /* USER with this order: the head of a caller's block, so aligned. */
-    if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr) &&
+    /* Strict or no caches: the general path. USER with this order is the
+     * head of a caller's block, so aligned. */
+    if (PM_LIKELY(cpu_enter(c) == 0 && zone_contains_pfn(z, pfn) &&
+                  pm_paddr_is_page_aligned(addr) &&
                   page_mark_cached(s, zone_pstate(z, pfn), order))) {
-        cpu_put(s, c, order, addr);
+        cpu_put(s, c, order, addr, NULL);
         return PM_OK;
     }
     cpu_exit(c);
     return smp_free_general(s, cpu, addr, npages);
 }
 
+/*
+ * pm_smp_free of one page when the fast path could not take it: slow bits
+ * set, another zone than the guess, not USER, or `loaded` full. The
+ * owner's call is open (busy is 1). A free that is not a caller's page
+ * goes to the general path, which finds the exact error under the lock.
+ */
+PM_NOINLINE PM_COLD static pm_err_t smp_free_slow0(struct pm_smp *s, unsigned cpu, pm_paddr_t addr)
+{
+    struct cpu_cache *c = &s->cpus[cpu];
+    uint64_t pfn = pm_paddr_pfn(addr);
+    struct zone *z;
+
+    if ((cpu_settle(c) & CPU_SLOW_NOCACHE) == 0 && pm_paddr_is_page_aligned(addr)) {
+        z = smp_zone_of(s, c->zone, pfn);
+        if (z != NULL) {
+            _Atomic uint8_t *ps = zone_pstate(z, pfn);
+
+            c->zone = z;
+            if (page_mark_cached(s, ps, 0)) {
+                cpu_put(s, c, 0, addr, ps);
+                return PM_OK;
+            }
+        }
+    }
+    cpu_exit(c);
+    return smp_free_general(s, cpu, addr, 1);
+}
+
+/*
+ * One page: the CPU's loaded magazine, no lock, no atomic read-modify-write,
+ * no call and no stack frame; anything unusual tail-calls a slow path with
+ * the owner's call open. A few loads and stores each way.
+ */
 pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
 {
-    struct cpu_cache *c;
-
     if (PM_UNLIKELY(s == NULL || out == NULL || cpu >= s->ncpus))
         return PM_EINVAL;
-    if (PM_LIKELY(npages == 1 && s->cached)) {
-        c = &s->cpus[cpu];
-        cpu_enter(s, c);
-        if (PM_LIKELY(!mag_is_empty(c->loaded))) {
-            *out = cpu_take(s, c);
+    if (PM_LIKELY(npages == 1)) {
+        struct cpu_cache *c = &s->cpus[cpu];
+
+        if (PM_LIKELY(cpu_enter_fast(c) == 0 && !mag_is_empty(c->loaded))) {
+            *out = cpu_take(c);
             cpu_count(&c->allocations, 1);
             cpu_exit(c);
             return PM_OK;
         }
         return smp_alloc_slow(s, cpu, out);
     }
-    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1 && s->cached)) /* 2..8 */
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..8 */
         return smp_pcp_alloc(s, cpu, npages, out);
     return smp_alloc_general(s, cpu, npages, out);
 }
@@ -680,23 +747,30 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
 {
     if (PM_UNLIKELY(s == NULL || cpu >= s->ncpus))
         return PM_EINVAL;
-    if (PM_LIKELY(npages == 1 && s->cached)) {
+    if (PM_LIKELY(npages == 1)) {
         struct cpu_cache *c = &s->cpus[cpu];
-        uint64_t pfn = pm_paddr_pfn(addr);
-        struct zone *z;
 
-        cpu_enter(s, c);
-        z = c->zone;
-        if (PM_LIKELY(z != NULL && zone_contains_pfn(z, pfn) && pm_paddr_is_page_aligned(addr))) {
-            if (PM_LIKELY(page_mark_cached(s, zone_pstate(z, pfn), 0))) {
-                cpu_put(s, c, 0, addr);
-                return PM_OK;
+        if (PM_LIKELY(cpu_enter_fast(c) == 0)) {
+            struct zone *z = c->zone;
+            uint64_t off = pm_paddr_pfn(addr) - z->base_pfn; /* wraps below the zone */
+            struct mag *m = c->loaded;
+
+            if (PM_LIKELY(off < z->npages && pm_paddr_is_page_aligned(addr) && !mag_is_full(m))) {
+                _Atomic uint8_t *ps = &z->pstate[off];
+
+                if (PM_LIKELY(atomic_load_explicit(ps, memory_order_relaxed) == ZONE_PAGE_USER)) {
+                    atomic_store_explicit(ps, ZONE_PAGE_CACHED, memory_order_relaxed);
+                    mag_push(m, addr, ps);
+                    cpu_count(&c->frees, 1);
+                    cpu_exit(c);
+                    return PM_OK;
+                }
             }
         }
-        cpu_exit(c);
-    } else if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1 && s->cached)) { /* 2..8 */
-        return smp_pcp_free(s, cpu, addr, npages);
+        return smp_free_slow0(s, cpu, addr);
     }
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..8 */
+        return smp_pcp_free(s, cpu, addr, npages);
     return smp_free_general(s, cpu, addr, npages);
 }
 
@@ -734,14 +808,14 @@ size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *ou
     if (s == NULL || out == NULL || cpu >= s->ncpus || count == 0)
         return 0;
     c = &s->cpus[cpu];
-    cpu_enter(s, c);
+    cpu_enter(c);
     for (int pass = 0; pass < 2 && n < count; pass++) {
         if (pass == 1) { /* short: drain everything, then one more pass */
             if (pm_fault_active(PM_FAULT_NO_ENOMEM_DRAIN))
                 break;
             cpu_exit(c);
             pm_smp_drain_all(s);
-            cpu_enter(s, c);
+            cpu_enter(c);
         }
         if (!s->cached) {
             n += zones_take_direct(s, &out[n], count - n);
@@ -749,7 +823,7 @@ size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *ou
         }
         while (n < count && (!mag_is_empty(c->loaded) || cpu_reload(s, c))) {
             while (n < count && !mag_is_empty(c->loaded))
-                out[n++] = cpu_take(s, c);
+                out[n++] = cpu_take(c);
         }
     }
     cpu_count(&c->allocations, count);
@@ -780,7 +854,7 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
             out->cached_pages += c->loaded->rounds + c->previous->rounds;
             for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
                 out->cached_pages += (uint64_t)c->pcp[k - 1].count << k;
-            cpu_drain_end(c);
+            cpu_drain_end(s, c);
         }
     }
     if (s->cached)

@@ -61,8 +61,12 @@ static bool check_mag(struct seen *v, unsigned n, const struct mag *m, unsigned 
     if (m->rounds > m->capacity || m->capacity != batch)
         return false;
     for (unsigned i = 0; i < m->rounds; i++) {
+        uint64_t pfn = pm_paddr_pfn(m->round[i]);
+
         if (!check_cached(v, n, m->round[i], 0))
             return false;
+        if (m->ps[i] != zone_pstate(seen_find(v, n, pfn)->zone, pfn))
+            return false; /* ps[i] is another page's state byte */
     }
     return true;
 }

@@ -18,6 +18,12 @@
 
 #define PM_CACHE_LINE 64
 
+/* cpu_cache.slow: any bit set sends every call of the owner to a slow path. */
+#define CPU_SLOW_DRAIN   1u /* a drainer wants or holds the cache (transient) */
+#define CPU_SLOW_FENCE   2u /* no membarrier: the owner needs a full fence */
+#define CPU_SLOW_STRICT  4u /* PM_SMP_STRICT_FREE: frees compare-and-swap */
+#define CPU_SLOW_NOCACHE 8u /* PM_SMP_NOCACHE: there are no caches */
+
 /*
  * One CPU's cache. Cache line 0 is written by its owner on the fast path
  * (and by a remote drainer, rarely); no two CPUs write one line there.
@@ -27,34 +33,42 @@
  *
  *   owner (every call)                  remote drainer (rare)
  *   busy = 1                            take drain_lock (drainers queue)
- *   compiler barrier                    drain_req = 1
- *   if (drain_req) wait, retry          membarrier(PRIVATE_EXPEDITED)
+ *   compiler barrier                    slow = mode | CPU_SLOW_DRAIN
+ *   if (slow) slow path: wait, retry    membarrier(PRIVATE_EXPEDITED)
  *   ... pop / push ...                  wait until busy == 0
  *   busy = 0 (release)                  ... drain magazines and lists ...
- *                                       drain_req = 0 (release)
+ *                                       slow = mode (release)
  *
  * membarrier() makes every running thread of the process execute a full
  * barrier, which turns the owner's compiler barrier into a real one exactly
  * when a drainer needs it (liburcu's memb flavour rests on the same fact).
- * Either the owner sees drain_req, or the drainer sees busy: never neither.
- * Where membarrier is missing, the owner uses a full fence instead.
+ * Either the owner sees the drain bit, or the drainer sees busy: never
+ * neither. Where membarrier is missing, `mode` holds CPU_SLOW_FENCE and the
+ * owner's slow path adds a full fence.
+ *
+ * `slow` is the one word the fast path tests: it also holds the allocator's
+ * permanent modes (pm_smp.mode: no membarrier, strict free, no caches), so
+ * the fast path pays one load and one branch for all of them. Drainers of
+ * one CPU are serialized by drain_lock, so they write it with plain stores.
  * In a kernel, the same split is preemption off on the owner and an IPI
  * (or the owner's own next call) on the drainer's side.
  *
  * The counters have a single writer, the owner, and are read by
  * pm_smp_stats: relaxed loads and stores, no atomic add.
  *
- * Invariant: loaded and previous are never NULL; pages cached by this CPU
+ * Invariant: loaded and previous are never NULL (with caches); zone is
+ * never NULL; pages cached by this CPU
  * == loaded->rounds + previous->rounds + sum over k of pcp[k - 1].count << k
  * <= 2 * batch + pcp_max_pages(batch).
  */
 struct cpu_cache {
     /* -- cache line 0: the fast path -- */
-    atomic_uint busy;      /* owner: inside a call */
-    atomic_uint drain_req; /* drainer: wants or holds the cache */
-    struct mag *loaded;    /* pop and push here */
-    struct mag *previous;  /* swapped in when loaded runs empty or full */
-    struct zone *zone;     /* the zone used last (zones are immortal) */
+    atomic_uint busy;     /* owner: inside a call */
+    atomic_uint slow;     /* CPU_SLOW_*: pm_smp.mode, | DRAIN from a drainer */
+    struct mag *loaded;   /* pop and push here */
+    struct mag *previous; /* swapped in when loaded runs empty or full */
+    struct zone *zone;    /* free's guess at a page's zone: the last one found,
+                             or an empty zone (zones are immortal) */
     /* -- cache line 1: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
     struct pcp_list pcp[PCP_MAX_ORDER] __attribute__((aligned(PM_CACHE_LINE)));
     /* -- cache line 2: statistics, owner-written -- */
@@ -74,6 +88,7 @@ struct pm_smp {
     bool cached;     /* !(flags & PM_SMP_NOCACHE) */
     bool membarrier; /* membarrier(PRIVATE_EXPEDITED) is registered */
     bool strict;     /* PM_SMP_STRICT_FREE */
+    unsigned mode;   /* CPU_SLOW_* bits every cpu_cache.slow holds when no drainer is there */
     unsigned nmags;
     struct mag *mag_pool; /* nmags magazines, one allocation */
     pm_paddr_t *pcp_pool; /* every CPU's per-order lists, one allocation */
@@ -89,18 +104,34 @@ struct pm_smp {
 
 /* ---- owner and drainer ------------------------------------------------------ */
 
-void cpu_enter_slow(struct pm_smp *s, struct cpu_cache *c);
+unsigned cpu_enter_slow(struct cpu_cache *c, unsigned slow);
 
-/* The owner starts a call on its CPU slot. */
-static inline void cpu_enter(struct pm_smp *s, struct cpu_cache *c)
+/*
+ * The owner starts a call on its CPU slot, fast path half: returns the
+ * slow bits, 0 when the call may go on at once. Anything else goes to a
+ * slow path, which calls cpu_settle first.
+ */
+static inline unsigned cpu_enter_fast(struct cpu_cache *c)
 {
     atomic_store_explicit(&c->busy, 1u, memory_order_relaxed);
-    if (PM_LIKELY(s->membarrier))
-        atomic_signal_fence(memory_order_seq_cst);
-    else
-        atomic_thread_fence(memory_order_seq_cst);
-    if (PM_UNLIKELY(atomic_load_explicit(&c->drain_req, memory_order_acquire) != 0))
-        cpu_enter_slow(s, c);
+    atomic_signal_fence(memory_order_seq_cst);
+    return atomic_load_explicit(&c->slow, memory_order_acquire);
+}
+
+/* After cpu_enter_fast: waits out a drainer; returns the permanent modes. */
+static inline unsigned cpu_settle(struct cpu_cache *c)
+{
+    unsigned slow = atomic_load_explicit(&c->slow, memory_order_acquire);
+
+    return slow != 0 ? cpu_enter_slow(c, slow) : 0;
+}
+
+/* The owner starts a call (any path); returns the permanent modes. */
+static inline unsigned cpu_enter(struct cpu_cache *c)
+{
+    unsigned slow = cpu_enter_fast(c);
+
+    return PM_LIKELY(slow == 0) ? 0 : cpu_enter_slow(c, slow);
 }
 
 /* The owner ends its call. */
@@ -111,7 +142,7 @@ static inline void cpu_exit(struct cpu_cache *c)
 
 /* A drainer takes CPU c's cache away from its owner (any thread). */
 void cpu_drain_begin(struct pm_smp *s, struct cpu_cache *c);
-void cpu_drain_end(struct cpu_cache *c);
+void cpu_drain_end(struct pm_smp *s, struct cpu_cache *c);
 
 /* Single-writer counter: the owner adds, anyone reads. */
 static inline void cpu_count(_Atomic uint64_t *ctr, uint64_t n)

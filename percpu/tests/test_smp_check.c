@@ -64,13 +64,36 @@ static _Atomic uint8_t *pstate_of(struct fx *f, pm_paddr_t a)
     return zone_pstate(f->z, pm_paddr_pfn(a));
 }
 
+/* Pushes a onto m with its state byte (none for an address of no zone). */
+static void push(struct fx *f, struct mag *m, pm_paddr_t a)
+{
+    mag_push(m, a, zone_contains_pfn(f->z, pm_paddr_pfn(a)) ? pstate_of(f, a) : NULL);
+}
+
+static void test_check_wrong_state_pointer(void **state)
+{
+    struct fx *f = *state;
+    struct mag *m = f->s->cpus[0].loaded;
+    _Atomic uint8_t *ps;
+
+    assert_true(m->rounds > 1);
+    /* a round whose state byte is another page's */
+    ps = m->ps[0];
+    m->ps[0] = m->ps[1];
+    assert_err(pm_smp_check(f->s), PM_ECORRUPT);
+    m->ps[0] = NULL;
+    assert_err(pm_smp_check(f->s), PM_ECORRUPT);
+    m->ps[0] = ps;
+    assert_ok(pm_smp_check(f->s));
+}
+
 static void test_check_page_in_magazine_twice(void **state)
 {
     struct fx *f = *state;
     struct mag *m = f->s->cpus[0].loaded;
 
     assert_true(m->rounds < m->capacity);
-    mag_push(m, f->cached);
+    push(f, m, f->cached);
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     m->rounds--;
     assert_ok(pm_smp_check(f->s));
@@ -82,11 +105,11 @@ static void test_check_page_in_two_cpus(void **state)
     struct mag *m = f->s->cpus[1].loaded;
 
     assert_true(m->rounds < m->capacity);
-    mag_push(m, f->cached);
+    push(f, m, f->cached);
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     m->rounds--;
     /* and in a CPU's magazine and the depot */
-    mag_push(m, f->s->depot.full->round[3]);
+    push(f, m, f->s->depot.full->round[3]);
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     m->rounds--;
     assert_ok(pm_smp_check(f->s));
@@ -205,7 +228,7 @@ static void test_check_depot(void **state)
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     d->full->rounds++;
     /* a non-empty magazine on the empty list (its page cached twice too) */
-    mag_push(d->empty, f->cached);
+    push(f, d->empty, f->cached);
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     d->empty->rounds--;
     assert_ok(pm_smp_check(f->s));
@@ -219,20 +242,20 @@ static void test_check_foreign_pages(void **state)
 
     assert_true(m->rounds < m->capacity);
     /* a page free in the core, marked cached, in a magazine */
-    mag_push(m, f->freepg);
+    push(f, m, f->freepg);
     atomic_store(ps, ZONE_PAGE_CACHED);
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     atomic_store(ps, ZONE_PAGE_OTHER);
     m->rounds--;
     /* addresses of no zone */
-    mag_push(m, pm_paddr(0));
+    push(f, m, pm_paddr(0));
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     m->rounds--;
-    mag_push(m, ts_pfn_addr(TS_BASE, NPG));
+    push(f, m, ts_pfn_addr(TS_BASE, NPG));
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     m->rounds--;
     /* the caller's page */
-    mag_push(m, f->user);
+    push(f, m, f->user);
     assert_err(pm_smp_check(f->s), PM_ECORRUPT);
     m->rounds--;
     assert_ok(pm_smp_check(f->s));
@@ -308,6 +331,7 @@ int main(void)
     ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         FX_TEST(test_check_page_in_magazine_twice),
+        FX_TEST(test_check_wrong_state_pointer),
         FX_TEST(test_check_page_in_two_cpus),
         FX_TEST(test_check_pstate_flips),
         FX_TEST(test_lost_page_found_by_drain),
