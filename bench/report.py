@@ -213,6 +213,20 @@ def targets(res):
     return out
 
 
+def call_boundary(res):
+    """The out-of-line floor beside the floor and physmem: what a function-call
+    API alone costs (not a target)."""
+    lines = []
+    for w in ("pair", "batch64"):
+        fl, cf, ph = (res.byname("%s/%s/threads:1" % (p, w)) for p in ("floor", "callfloor", "smp"))
+        if not (fl and cf and ph and fl["ns"] and cf["ns"]):
+            continue
+        lines.append("%s: floor %.2f ns, callfloor (the same pop and push behind a call) %.2f ns "
+                     "= %.2fx floor; physmem %.2f ns = %.2fx callfloor" %
+                     (w, fl["ns"], cf["ns"], cf["ns"] / fl["ns"], ph["ns"], ph["ns"] / cf["ns"]))
+    return lines
+
+
 def metadata(res):
     lines = []
     for n in ("smp/pair/threads:1", "smp/pair/threads:%d" % max(res.threads() or [1])):
@@ -295,6 +309,7 @@ def main(argv):
     ch, crows = core_table(res)
     tg = targets(res)
     meta = metadata(res)
+    call = call_boundary(res)
     labels = sorted({"%s: %s" % (n.split("/")[0], r["label"]) for n, r in res.main.items()
                      if r["label"]})
     labels += ["%s: %s" % (k, next(iter(v.values()))["label"]) for k, v in res.extra.items() if v]
@@ -325,6 +340,11 @@ def main(argv):
     for ok, text in tg:
         out.append("- %s %s" % ({True: "PASS", False: "MISS", None: "N/A "}[ok], text))
     out.append("")
+    if call:
+        out.append("## The call boundary (threads:1, not a target)")
+        out.append("")
+        out.extend("- " + c for c in call)
+        out.append("")
     out.append("## Metadata")
     out.append("")
     out.extend("- " + m for m in meta)

@@ -759,8 +759,8 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
                 _Atomic uint8_t *ps = &z->pstate[off];
 
                 if (PM_LIKELY(atomic_load_explicit(ps, memory_order_relaxed) == ZONE_PAGE_USER)) {
-                    atomic_store_explicit(ps, ZONE_PAGE_CACHED, memory_order_relaxed);
                     mag_push(m, addr, ps);
+                    atomic_store_explicit(ps, ZONE_PAGE_CACHED, memory_order_relaxed);
                     cpu_count(&c->frees, 1);
                     cpu_exit(c);
                     return PM_OK;
