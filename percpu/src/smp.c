@@ -162,7 +162,7 @@ static pm_err_t smp_config_resolve(const pm_smp_config_t *cfg, pm_smp_config_t *
     *out = *cfg;
     if (out->ncpus == 0 || out->ncpus > PM_MAX_CPUS)
         return PM_EINVAL;
-    if ((out->flags & ~(PM_SMP_NOCACHE | PM_SMP_STRICT_FREE)) != 0)
+    if ((out->flags & ~(PM_SMP_NOCACHE | PM_SMP_STRICT_FREE | PM_SMP_NO_MEMBARRIER)) != 0)
         return PM_EINVAL;
     if (out->batch == 0)
         out->batch = PM_SMP_DEFAULT_BATCH;
@@ -205,10 +205,12 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
     s->high = c.high;
     s->flags = c.flags;
     s->cached = (c.flags & PM_SMP_NOCACHE) == 0;
-    s->membarrier = s->cached && smp_membarrier_register();
+    s->membarrier = s->cached && (c.flags & PM_SMP_NO_MEMBARRIER) == 0 && smp_membarrier_register();
     s->strict = (c.flags & PM_SMP_STRICT_FREE) != 0;
-    s->mode = (s->membarrier ? 0u : CPU_SLOW_FENCE) | (s->strict ? CPU_SLOW_STRICT : 0u) |
-              (s->cached ? 0u : CPU_SLOW_NOCACHE);
+    /* Without caches nothing is ever drained: no handshake, no fence. */
+    s->mode = !s->cached
+                  ? CPU_SLOW_NOCACHE
+                  : (s->membarrier ? 0u : CPU_SLOW_FENCE) | (s->strict ? CPU_SLOW_STRICT : 0u);
     /* Each CPU may account for `high` pages: 2 magazines of its own, the
      * rest as its share of the depot's full magazines. */
     max_full = s->cached ? (unsigned)((uint64_t)c.ncpus * (c.high - 2 * c.batch) / c.batch) : 0;

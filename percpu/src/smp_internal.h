@@ -23,6 +23,7 @@
 #define CPU_SLOW_FENCE   2u /* no membarrier: the owner needs a full fence */
 #define CPU_SLOW_STRICT  4u /* PM_SMP_STRICT_FREE: frees compare-and-swap */
 #define CPU_SLOW_NOCACHE 8u /* PM_SMP_NOCACHE: there are no caches */
+#define CPU_SLOW_WAIT    (CPU_SLOW_DRAIN | CPU_SLOW_FENCE) /* cpu_enter_slow's work */
 
 /*
  * One CPU's cache. Cache line 0 is written by its owner on the fast path
@@ -119,11 +120,11 @@ static inline unsigned cpu_enter_fast(struct cpu_cache *c)
 }
 
 /* After cpu_enter_fast: waits out a drainer; returns the permanent modes. */
-static inline unsigned cpu_settle(struct cpu_cache *c)
+PM_INLINE unsigned cpu_settle(struct cpu_cache *c)
 {
     unsigned slow = atomic_load_explicit(&c->slow, memory_order_acquire);
 
-    return slow != 0 ? cpu_enter_slow(c, slow) : 0;
+    return PM_LIKELY((slow & CPU_SLOW_WAIT) == 0) ? slow : cpu_enter_slow(c, slow);
 }
 
 /* The owner starts a call (any path); returns the permanent modes. */
@@ -131,7 +132,7 @@ static inline unsigned cpu_enter(struct cpu_cache *c)
 {
     unsigned slow = cpu_enter_fast(c);
 
-    return PM_LIKELY(slow == 0) ? 0 : cpu_enter_slow(c, slow);
+    return PM_LIKELY((slow & CPU_SLOW_WAIT) == 0) ? slow : cpu_enter_slow(c, slow);
 }
 
 /* The owner ends its call. */

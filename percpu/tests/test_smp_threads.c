@@ -6,7 +6,9 @@
  * fifth thread drains their caches remotely (pm_smp_drain_cpu, drain_all)
  * and reads statistics. An ownership map catches any page handed out twice
  * at once. About a second; then: all freed, drain_all, pm_smp_check() OK,
- * free == total, and every page allocatable exactly once.
+ * free == total, and every page allocatable exactly once. Run three
+ * times: by default, with PM_SMP_NO_MEMBARRIER (the owner's full-fence
+ * path against the drainer) and with PM_SMP_STRICT_FREE.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -150,7 +152,7 @@ static void *drainer_main(void *arg)
     return NULL;
 }
 
-static void test_threads_smoke(void **state)
+static void threads_smoke(unsigned flags, unsigned run_ms)
 {
     struct ctx *x = calloc(1, sizeof(*x));
     struct worker *w = calloc(NWORK, sizeof(*w));
@@ -158,11 +160,11 @@ static void test_threads_smoke(void **state)
     pm_smp_stats_t st;
     unsigned long allocs = 0, cross = 0, enomem0 = 0;
 
-    (void)state;
     assert_non_null(x);
     assert_non_null(w);
-    printf("# threads: rng seeds %#x + cpu, drainer %#x; %u ms\n", SEED, SEED + 100, RUN_MS);
-    x->s = ts_create1(NWORK, BATCH, HIGH, 0, NPG);
+    printf("# threads: flags %#x, rng seeds %#x + cpu, drainer %#x; %u ms\n", flags, SEED,
+           SEED + 100, run_ms);
+    x->s = ts_create1(NWORK, BATCH, HIGH, flags, NPG);
     ts_owner_init(&x->own, TS_BASE, (uint64_t)NPG * TS_PG, 1, NPG);
     pthread_mutex_init(&x->list.mu, NULL);
     atomic_init(&x->stop, false);
@@ -172,7 +174,7 @@ static void test_threads_smoke(void **state)
         assert_int_equal(pthread_create(&w[i].th, NULL, worker_main, &w[i]), 0);
     }
     assert_int_equal(pthread_create(&drainer, NULL, drainer_main, x), 0);
-    ts_sleep_ms(RUN_MS);
+    ts_sleep_ms(run_ms);
     atomic_store(&x->stop, true);
     for (unsigned i = 0; i < NWORK; i++)
         assert_int_equal(pthread_join(w[i].th, NULL), 0);
@@ -213,11 +215,31 @@ static void test_threads_smoke(void **state)
     free(x);
 }
 
+static void test_threads_smoke(void **state)
+{
+    (void)state;
+    threads_smoke(0, RUN_MS);
+}
+
+static void test_threads_smoke_no_membarrier(void **state)
+{
+    (void)state;
+    threads_smoke(PM_SMP_NO_MEMBARRIER, RUN_MS / 2);
+}
+
+static void test_threads_smoke_strict(void **state)
+{
+    (void)state;
+    threads_smoke(PM_SMP_STRICT_FREE, RUN_MS / 2);
+}
+
 int main(void)
 {
     ts_fault_from_env();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_smoke),
+        cmocka_unit_test(test_threads_smoke_no_membarrier),
+        cmocka_unit_test(test_threads_smoke_strict),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,6 +64,16 @@
  * caught, at about 5 ns a free (bench: smp/pair vs strict/pair).
  */
 #define PM_SMP_STRICT_FREE 0x2u
+/*
+ * Never use membarrier(2). A remote drain (pm_smp_drain_cpu, the drain
+ * before PM_ENOMEM) must know that the CPU's owner is not inside a call;
+ * by default the owner says so with plain stores and the drainer makes them
+ * visible with membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED). Where that is
+ * missing (Linux before 4.14, or refused), or with this flag, every call
+ * the owner makes goes through its slow path with a full fence: correct,
+ * and slower. The tests set it to cover that path.
+ */
+#define PM_SMP_NO_MEMBARRIER 0x4u
 
 typedef struct pm_smp pm_smp_t;
 
