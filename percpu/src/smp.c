@@ -729,6 +729,8 @@ pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
 {
     if (PM_UNLIKELY(s == NULL || out == NULL || cpu >= s->ncpus))
         return PM_EINVAL;
+    if (PM_UNLIKELY(!s->cached))
+        return smp_alloc_general(s, cpu, npages, out);
     if (PM_LIKELY(npages == 1)) {
         struct cpu_cache *c = &s->cpus[cpu];
 
@@ -749,6 +751,8 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
 {
     if (PM_UNLIKELY(s == NULL || cpu >= s->ncpus))
         return PM_EINVAL;
+    if (PM_UNLIKELY(!s->cached))
+        return smp_free_general(s, cpu, addr, npages);
     if (PM_LIKELY(npages == 1)) {
         struct cpu_cache *c = &s->cpus[cpu];
 
