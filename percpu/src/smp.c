@@ -207,9 +207,10 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
     s->cached = (c.flags & PM_SMP_NOCACHE) == 0;
     s->membarrier = s->cached && (c.flags & PM_SMP_NO_MEMBARRIER) == 0 && smp_membarrier_register();
     s->strict = (c.flags & PM_SMP_STRICT_FREE) != 0;
-    /* Without caches nothing is ever drained: no handshake, no fence. */
+    /* Without caches pm_smp_alloc and pm_smp_free go straight to the
+     * general path, and nothing is ever drained: no mode, no fence. */
     s->mode = !s->cached
-                  ? CPU_SLOW_NOCACHE
+                  ? 0u
                   : (s->membarrier ? 0u : CPU_SLOW_FENCE) | (s->strict ? CPU_SLOW_STRICT : 0u);
     /* Each CPU may account for `high` pages: 2 magazines of its own, the
      * rest as its share of the depot's full magazines. */
@@ -432,9 +433,6 @@ static pm_err_t cpu_alloc_done(struct cpu_cache *c, pm_err_t err)
     return err;
 }
 
-static pm_err_t smp_alloc_general(struct pm_smp *s, unsigned cpu, size_t npages, pm_paddr_t *out);
-static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_paddr_t addr, size_t npages);
-
 /*
  * pm_smp_alloc of one page when the fast path could not serve it: slow bits
  * set, or `loaded` empty. The owner's call is open (busy is 1).
@@ -443,10 +441,7 @@ PM_NOINLINE PM_COLD static pm_err_t smp_alloc_slow(struct pm_smp *s, unsigned cp
 {
     struct cpu_cache *c = &s->cpus[cpu];
 
-    if (cpu_settle(c) & CPU_SLOW_NOCACHE) {
-        cpu_exit(c);
-        return smp_alloc_general(s, cpu, 1, out);
-    }
+    cpu_settle(c);
     if (mag_is_empty(c->loaded) && !cpu_reload(s, c)) {
         cpu_drain_everything(s, c);
         if (mag_is_empty(c->loaded) && !cpu_reload(s, c))
@@ -659,10 +654,7 @@ PM_NOINLINE static pm_err_t smp_pcp_alloc(struct pm_smp *s, unsigned cpu, size_t
     struct cpu_cache *c = &s->cpus[cpu];
     unsigned order = pm_pages_to_order(npages);
 
-    if (PM_UNLIKELY(cpu_enter(c) & CPU_SLOW_NOCACHE)) {
-        cpu_exit(c);
-        return smp_alloc_general(s, cpu, npages, out);
-    }
+    cpu_enter(c);
     if (PM_LIKELY(!pcp_is_empty(&c->pcp[order - 1]))) {
         *out = pcp_take(s, c, order);
         cpu_count(&c->allocations, 1);
@@ -680,7 +672,7 @@ PM_NOINLINE static pm_err_t smp_pcp_free(struct pm_smp *s, unsigned cpu, pm_padd
     uint64_t pfn = pm_paddr_pfn(addr);
     struct zone *z = c->zone;
 
-    /* Strict or no caches: the general path. USER with this order is the
+    /* Strict: the general path. USER with this order is the
      * head of a caller's block, so aligned. */
     if (PM_LIKELY(cpu_enter(c) == 0 && zone_contains_pfn(z, pfn) &&
                   pm_paddr_is_page_aligned(addr) &&
@@ -704,7 +696,8 @@ PM_NOINLINE PM_COLD static pm_err_t smp_free_slow0(struct pm_smp *s, unsigned cp
     uint64_t pfn = pm_paddr_pfn(addr);
     struct zone *z;
 
-    if ((cpu_settle(c) & CPU_SLOW_NOCACHE) == 0 && pm_paddr_is_page_aligned(addr)) {
+    cpu_settle(c);
+    if (pm_paddr_is_page_aligned(addr)) {
         z = smp_zone_of(s, c->zone, pfn);
         if (z != NULL) {
             _Atomic uint8_t *ps = zone_pstate(z, pfn);

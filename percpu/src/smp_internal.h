@@ -19,11 +19,10 @@
 #define PM_CACHE_LINE 64
 
 /* cpu_cache.slow: any bit set sends every call of the owner to a slow path. */
-#define CPU_SLOW_DRAIN   1u /* a drainer wants or holds the cache (transient) */
-#define CPU_SLOW_FENCE   2u /* no membarrier: the owner needs a full fence */
-#define CPU_SLOW_STRICT  4u /* PM_SMP_STRICT_FREE: frees compare-and-swap */
-#define CPU_SLOW_NOCACHE 8u /* PM_SMP_NOCACHE: there are no caches */
-#define CPU_SLOW_WAIT    (CPU_SLOW_DRAIN | CPU_SLOW_FENCE) /* cpu_enter_slow's work */
+#define CPU_SLOW_DRAIN  1u /* a drainer wants or holds the cache (transient) */
+#define CPU_SLOW_FENCE  2u /* no membarrier: the owner needs a full fence */
+#define CPU_SLOW_STRICT 4u /* PM_SMP_STRICT_FREE: frees compare-and-swap */
+#define CPU_SLOW_WAIT   (CPU_SLOW_DRAIN | CPU_SLOW_FENCE) /* cpu_enter_slow's work */
 
 /*
  * One CPU's cache. Cache line 0 is written by its owner on the fast path
@@ -48,7 +47,7 @@
  * owner's slow path adds a full fence.
  *
  * `slow` is the one word the fast path tests: it also holds the allocator's
- * permanent modes (pm_smp.mode: no membarrier, strict free, no caches), so
+ * permanent modes (pm_smp.mode: no membarrier, strict free), so
  * the fast path pays one load and one branch for all of them. Drainers of
  * one CPU are serialized by drain_lock, so they write it with plain stores.
  * In a kernel, the same split is preemption off on the owner and an IPI
