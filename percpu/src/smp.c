@@ -757,6 +757,9 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
             if (PM_LIKELY(off < z->npages && pm_paddr_is_page_aligned(addr) && !mag_is_full(m))) {
                 _Atomic uint8_t *ps = &z->pstate[off];
 
+                /* page_mark_cached without its strict branch (strict never
+                 * gets here), and after the push: a byte store first would
+                 * make the compiler reload m->rounds. */
                 if (PM_LIKELY(atomic_load_explicit(ps, memory_order_relaxed) == ZONE_PAGE_USER)) {
                     mag_push(m, addr, ps);
                     atomic_store_explicit(ps, ZONE_PAGE_CACHED, memory_order_relaxed);
