@@ -28,6 +28,17 @@
  * and size work: init carves the range greedily from low to high addresses,
  * each step the largest order that is aligned at the current pfn and fits.
  *
+ * The hot stack sits in front of order 0 (Linux's per-CPU page lists do the
+ * same job above its buddy): an order-0 free pushes the page, unmerged, on a
+ * LIFO of at most hot_max pages, and an order-0 allocation pops it. On a
+ * whole zone a lone order-0 pair would otherwise split an order-9 block nine
+ * times and merge it back nine times, some 40 stores; through the stack it is
+ * a pop and a push. A hot page is a head in state HOT, on no free list, so
+ * buddy_release never merges with it, and a second free of it is refused
+ * like any free of a page that is not ALLOCATED. Only an allocation of a
+ * larger block that the lists cannot serve, a lower hot_max or
+ * pm_buddy_flush_hot() merges hot pages, each exactly as a free would have.
+ *
  * Locking: none here. The core is single-threaded; physmem::smp puts each
  * pm_buddy_t behind its zone's ticket lock (see percpu/src/zone.c).
  */
@@ -68,6 +79,34 @@ static inline void buddy_list_unlink(struct pm_buddy_page *pages, uint32_t *head
         pages[n].prev = pv;
     }
 }
+
+/* ---- the hot stack -------------------------------------------------------- */
+
+/* Pops the top hot page; requires nhot != 0. The caller marks it allocated. */
+static inline uint32_t buddy_hot_pop(pm_buddy_t *b)
+{
+    uint32_t i = b->hot_head;
+
+    PM_ASSERT(b->nhot > 0);
+    b->hot_head = b->pages[i].next; /* the bottom's next is itself: unused once nhot is 0 */
+    b->nhot--;
+    b->free_pages--;
+    return i;
+}
+
+/* Pushes page i, whose order-0 free was validated; requires nhot < hot_max. */
+static inline void buddy_hot_push(pm_buddy_t *b, struct pm_buddy_page *p, uint32_t i)
+{
+    PM_ASSERT(b->nhot < b->hot_max);
+    p->next = b->nhot != 0 ? b->hot_head : i;
+    buddy_set_osr(p, BUDDY_OS(0, BUDDY_HOT), 0); /* requested back to 0 */
+    b->hot_head = i;
+    b->nhot++;
+    b->free_pages++;
+}
+
+/* Merges hot pages, top first, until at most keep are left. Defined with free. */
+static void buddy_flush_hot_to(pm_buddy_t *b, uint32_t keep);
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -118,6 +157,8 @@ static void buddy_clear_meta(pm_buddy_t *b)
         b->head[o] = 0;
     }
     b->avail = 0;
+    b->hot_head = 0;
+    b->nhot = 0;
 }
 
 static void buddy_clear_stats(pm_buddy_t *b)
@@ -167,6 +208,7 @@ pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta
     b->npages = npages;
     b->free_pages = 0;
     b->owns_meta = false;
+    b->hot_max = PM_BUDDY_HOT_DEFAULT;
     buddy_clear_meta(b);
     buddy_clear_stats(b);
     buddy_carve(b);
@@ -189,6 +231,9 @@ void pm_buddy_fini(pm_buddy_t *b)
         b->head[o] = 0;
     }
     b->avail = 0;
+    b->hot_head = 0;
+    b->nhot = 0;
+    b->hot_max = 0;
     buddy_clear_stats(b);
 }
 
@@ -296,13 +341,34 @@ static PM_NOINLINE PM_COLD pm_err_t buddy_alloc_refuse(pm_buddy_t *b, size_t npa
     return err;
 }
 
+/* buddy_take failed: if hot pages could merge into a block of order, merge them and retry. */
+static PM_NOINLINE PM_COLD bool buddy_take_flushed(pm_buddy_t *b, unsigned order, uint32_t *out)
+{
+    if (b->nhot == 0)
+        return false;
+    buddy_flush_hot_to(b, 0);
+    return buddy_take(b, order, out);
+}
+
+/* pm_buddy_alloc of one page from the hot stack; requires nhot != 0. */
+PM_INLINE pm_err_t buddy_alloc_hot(pm_buddy_t *b, pm_paddr_t *out)
+{
+    uint32_t i = buddy_hot_pop(b);
+
+    PM_STAT_INC(b->st_allocations);
+    buddy_set_osr(&b->pages[i], BUDDY_OS(0, BUDDY_ALLOCATED), 1);
+    buddy_count_alloc(b, 0, 1);
+    *out = pm_paddr_from_pfn(b->base_pfn + i);
+    return PM_OK;
+}
+
 /* pm_buddy_alloc once the arguments are good; inlined once for order 0, once for any. */
 PM_INLINE pm_err_t buddy_alloc_order(pm_buddy_t *b, unsigned order, size_t npages, pm_paddr_t *out)
 {
     uint32_t i;
 
     PM_STAT_INC(b->st_allocations);
-    if (PM_UNLIKELY(!buddy_take(b, order, &i))) {
+    if (PM_UNLIKELY(!buddy_take(b, order, &i)) && !buddy_take_flushed(b, order, &i)) {
         PM_STAT_INC(b->st_failed);
         return PM_ENOMEM;
     }
@@ -318,8 +384,11 @@ pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
     if (PM_UNLIKELY(b == NULL || out == NULL || !buddy_ready(b) ||
                     npages - 1 >= PM_MAX_BLOCK_PAGES))
         return buddy_alloc_refuse(b, npages, out);
-    if (npages == 1)
+    if (npages == 1) {
+        if (b->nhot != 0)
+            return buddy_alloc_hot(b, out);
         return buddy_alloc_order(b, 0, 1, out);
+    }
     return buddy_alloc_order(b, buddy_order_of(npages), npages, out);
 }
 
@@ -330,6 +399,7 @@ pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
  * each marked as an allocated block of its own, so each can be freed alone.
  * One list operation serves a whole run, and a CPU refilled this way owns
  * whole aligned runs of pages (whole cache lines of any per-page state).
+ * Order 0 takes the hot pages first (physmem::smp's zones keep none).
  */
 size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr_t *out)
 {
@@ -337,6 +407,18 @@ size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr
 
     if (b == NULL || out == NULL || !buddy_ready(b) || order > PM_MAX_ORDER)
         return 0;
+    if (order == 0) {
+        while (n < count && b->nhot != 0) {
+            uint32_t i = buddy_hot_pop(b);
+
+            buddy_set_osr(&b->pages[i], BUDDY_OS(0, BUDDY_ALLOCATED), 1);
+            out[n++] = pm_paddr_from_pfn(b->base_pfn + i);
+        }
+#if PM_STATS
+        b->st_order_allocs[0] += n;
+        b->st_requested += n;
+#endif
+    }
     while (n < count) {
         unsigned k = order + buddy_floor_log2(count - n);
         uint32_t fit;
@@ -349,8 +431,12 @@ size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr
         fit = (b->avail >> order) & ((2u << (k - order)) - 1);
         if (fit != 0)
             k = order + buddy_floor_log2(fit);
-        if (!buddy_take(b, k, &i))
-            break;
+        if (!buddy_take(b, k, &i)) {
+            if (b->nhot == 0)
+                break;
+            buddy_flush_hot_to(b, 0); /* then choose k again: merging made new blocks */
+            continue;
+        }
         runs = (uint32_t)1 << (k - order);
         PM_STAT_ADD(b->st_splits, runs - 1);
         for (uint32_t r = 0; r < runs; r++) {
@@ -500,6 +586,11 @@ PM_INLINE pm_err_t buddy_free_order(pm_buddy_t *b, pm_paddr_t addr, size_t npage
     b->st_frees++;
     b->st_order_frees[order]++;
 #endif
+    if (order == 0 && b->nhot < b->hot_max) {
+        buddy_hot_push(b, p, (uint32_t)off);
+        PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+        return PM_OK;
+    }
     b->free_pages += (uint64_t)1 << order;
     buddy_set_osr(p, BUDDY_OS(order, BUDDY_TAIL), 0); /* requested back to 0 */
     buddy_release(b, pages, pfn, order);
@@ -523,6 +614,43 @@ pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
     return buddy_free_order(b, addr, npages, off, buddy_order_of(npages));
 }
 
+static void buddy_flush_hot_to(pm_buddy_t *b, uint32_t keep)
+{
+    struct pm_buddy_page *pages = b->pages;
+
+    while (b->nhot > keep) {
+        uint32_t i = b->hot_head;
+
+        b->hot_head = pages[i].next;
+        b->nhot--;
+        buddy_set_os(&pages[i], BUDDY_OS(0, BUDDY_TAIL));
+        buddy_release(b, pages, b->base_pfn + i, 0); /* free_pages counted it already */
+    }
+}
+
+pm_err_t pm_buddy_set_hot_max(pm_buddy_t *b, uint32_t max)
+{
+    if (b == NULL)
+        return PM_EINVAL;
+    if (!buddy_ready(b))
+        return PM_EUNINIT;
+    b->hot_max = max;
+    buddy_flush_hot_to(b, max);
+    PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+    return PM_OK;
+}
+
+pm_err_t pm_buddy_flush_hot(pm_buddy_t *b)
+{
+    if (b == NULL)
+        return PM_EINVAL;
+    if (!buddy_ready(b))
+        return PM_EUNINIT;
+    buddy_flush_hot_to(b, 0);
+    PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+    return PM_OK;
+}
+
 pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f)
 {
     if (f.order > PM_MAX_ORDER)
@@ -540,6 +668,11 @@ uint64_t pm_buddy_total_pages(const pm_buddy_t *b)
 uint64_t pm_buddy_free_pages(const pm_buddy_t *b)
 {
     return b != NULL && buddy_ready(b) ? b->free_pages : 0;
+}
+
+uint64_t pm_buddy_hot_pages(const pm_buddy_t *b)
+{
+    return b != NULL && buddy_ready(b) ? b->nhot : 0;
 }
 
 bool pm_buddy_is_initialized(const pm_buddy_t *b)
@@ -600,7 +733,7 @@ void pm_buddy_order_stats(const pm_buddy_t *b, pm_order_stats_t out[PM_NR_ORDERS
     if (out == NULL)
         return;
     for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
-        out[o].free_blocks = ok ? b->nfree[o] : 0;
+        out[o].free_blocks = ok ? b->nfree[o] + (o == 0 ? b->nhot : 0) : 0;
         out[o].allocations = ok ? b->st_order_allocs[o] : 0;
         out[o].frees = ok ? b->st_order_frees[o] : 0;
     }

@@ -7,11 +7,14 @@
  *
  *   1. each list o holds nfree[o] FREE heads of order o, linked both ways,
  *      naturally aligned, inside the range, whose buddy is not also free;
- *   2. free_pages == sum over o of (nfree[o] << o), and bit o of avail is
- *      set exactly when nfree[o] != 0;
- *   3. heads and tails tile [0, npages): each head is followed by exactly
- *      2^order - 1 TAIL pages, and the FREE heads met are exactly those on
- *      the lists (so no page is both free and allocated).
+ *   2. the hot stack holds nhot <= hot_max HOT heads of order 0, linked
+ *      through next, ending at a page whose next is itself;
+ *   3. free_pages == sum over o of (nfree[o] << o) + nhot, and bit o of
+ *      avail is set exactly when nfree[o] != 0;
+ *   4. heads and tails tile [0, npages): each head is followed by exactly
+ *      2^order - 1 TAIL pages, and the FREE and HOT heads met are exactly
+ *      those on the lists and the stack (so no page is both free and
+ *      allocated).
  */
 #include "buddy_page.h"
 
@@ -51,6 +54,27 @@ static bool check_list(const pm_buddy_t *b, unsigned o, uint64_t *sum)
     return true;
 }
 
+static bool check_hot(const pm_buddy_t *b)
+{
+    uint32_t i = b->hot_head;
+
+    if (b->nhot > b->hot_max || b->nhot > b->npages)
+        return false;
+    for (uint64_t c = 0; c < b->nhot; c++) {
+        const struct pm_buddy_page *p;
+
+        if (i >= b->npages)
+            return false;
+        p = &b->pages[i];
+        if (p->state != BUDDY_HOT || p->order != 0)
+            return false;
+        if ((p->next == i) != (c + 1 == b->nhot))
+            return false; /* the stack ends early, or does not end */
+        i = p->next;
+    }
+    return true;
+}
+
 static bool check_tiling(const pm_buddy_t *b, uint64_t free_heads_expected)
 {
     uint64_t free_heads = 0;
@@ -61,7 +85,8 @@ static bool check_tiling(const pm_buddy_t *b, uint64_t free_heads_expected)
         const struct pm_buddy_page *p = &b->pages[i];
         uint64_t size;
 
-        if (p->state == BUDDY_TAIL || p->state > BUDDY_ALLOCATED || p->order > PM_MAX_ORDER)
+        if (p->state == BUDDY_TAIL || p->state > BUDDY_HOT || p->order > PM_MAX_ORDER ||
+            (p->state == BUDDY_HOT && p->order != 0))
             return false;
         size = (uint64_t)1 << p->order;
         if (((b->base_pfn + i) & (size - 1)) != 0 || i + size > b->npages)
@@ -70,7 +95,7 @@ static bool check_tiling(const pm_buddy_t *b, uint64_t free_heads_expected)
             if (b->pages[i + j].state != BUDDY_TAIL)
                 return false;
         }
-        if (p->state == BUDDY_FREE) {
+        if (p->state == BUDDY_FREE || p->state == BUDDY_HOT) {
             free_heads++;
         } else {
             if (p->requested == 0 || p->requested > size)
@@ -105,6 +130,10 @@ pm_err_t pm_buddy_check(const pm_buddy_t *b)
         if (((b->avail >> o) & 1u) != (b->nfree[o] != 0))
             return PM_ECORRUPT;
     }
+    if (!check_hot(b))
+        return PM_ECORRUPT;
+    heads += b->nhot;
+    sum += b->nhot;
     if (sum != b->free_pages || b->free_pages > b->npages)
         return PM_ECORRUPT;
     if (!check_tiling(b, heads))

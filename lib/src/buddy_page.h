@@ -15,12 +15,14 @@
  * is BUDDY_TAIL. Free lists are doubly linked through next/prev as page
  * indices. A list ends where a link points at its own page (next == self at
  * the tail, prev == self at the head), so no index is reserved as "nil" and
- * all 2^32 indices are usable.
+ * all 2^32 indices are usable. The hot stack is singly linked through next
+ * and ends the same way (next == self at the bottom); prev is unused there.
  */
 enum buddy_state {
     BUDDY_TAIL = 0,      /* not the head of a block */
     BUDDY_FREE = 1,      /* head of a free block, on list nfree[order] */
     BUDDY_ALLOCATED = 2, /* head of an allocated block */
+    BUDDY_HOT = 3,       /* a free order-0 page on the hot stack, not merged */
 };
 
 struct pm_buddy_page {

@@ -29,14 +29,31 @@
 
 #define assert_ok(expr) assert_err((expr), PM_OK)
 
-/* An allocator with metadata in a test-owned buffer (freed by tb_destroy). */
+/*
+ * An allocator with metadata from pm_buddy_create (freed by
+ * pm_buddy_destroy). Its hot stack keeps the default size unless
+ * PM_TEST_HOT_MAX is set: CTest runs the buddy tests once as they are and
+ * once more with PM_TEST_HOT_MAX=0, the textbook eager buddy.
+ */
 static inline pm_buddy_t *tb_create(uint64_t base, size_t npages)
 {
     pm_buddy_t *b = NULL;
+    const char *hot = getenv("PM_TEST_HOT_MAX");
 
     assert_ok(pm_buddy_create(pm_paddr(base), npages, &b));
     assert_non_null(b);
+    if (hot != NULL)
+        assert_ok(pm_buddy_set_hot_max(b, (uint32_t)strtoul(hot, NULL, 0)));
     assert_ok(pm_buddy_check(b));
+    return b;
+}
+
+/* An allocator that merges every free at once, for tests of the lists. */
+static inline pm_buddy_t *tb_create_eager(uint64_t base, size_t npages)
+{
+    pm_buddy_t *b = tb_create(base, npages);
+
+    assert_ok(pm_buddy_set_hot_max(b, 0));
     return b;
 }
 
@@ -93,6 +110,24 @@ static inline void tb_snap_release(struct tb_snap *s)
 }
 
 /*
+ * Turns the snapshot into what pm_buddy_flush_hot() would make of it (on the
+ * copy of the metadata): what an allocation that fails after merging the hot
+ * pages must leave behind.
+ */
+static inline void tb_snap_flush(struct tb_snap *s)
+{
+    struct pm_buddy_page *pages = s->b.pages;
+
+    if (s->meta == NULL)
+        return;
+    s->b.pages = s->meta;
+    assert_ok(pm_buddy_flush_hot(&s->b));
+    pm_buddy_stats(&s->b, &s->st);
+    pm_buddy_order_stats(&s->b, s->os);
+    s->b.pages = pages;
+}
+
+/*
  * Asserts that b is exactly as in the snapshot, except that the statistics
  * may count `attempts` more allocation attempts of which `failed` failed.
  * Also runs pm_buddy_check(). Releases the snapshot.
@@ -135,6 +170,10 @@ static inline void tb_snap_assert_same(struct tb_snap *s, const pm_buddy_t *b, u
     assert_int_equal(want.free_pages, b->free_pages);
     assert_int_equal(want.magic, b->magic);
     assert_int_equal(want.owns_meta, b->owns_meta);
+    assert_int_equal(want.nhot, b->nhot);
+    assert_int_equal(want.hot_max, b->hot_max);
+    if (want.nhot > 0)
+        assert_int_equal(want.hot_head, b->hot_head);
     for (unsigned o = 0; o < PM_NR_ORDERS; o++) {
         assert_int_equal(want.nfree[o], b->nfree[o]);
         if (want.nfree[o] > 0)

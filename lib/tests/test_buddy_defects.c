@@ -81,7 +81,7 @@ static void test_defect_1050_unmergeable_frees(void **state)
 static void test_defect_coalesce_from_list_middle(void **state)
 {
     enum { N = 2000 };
-    pm_buddy_t *b = tb_create(0, N);
+    pm_buddy_t *b = tb_create_eager(0, N); /* every free on the lists */
     pm_paddr_t *a = calloc(N, sizeof(*a));
     uint64_t want_free = 0;
 

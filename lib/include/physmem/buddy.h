@@ -10,6 +10,13 @@
  *   O(1). There is no limit on the number of free blocks.
  * - Frees are fully checked: a double, interior, misaligned or wrong-size
  *   free is refused with a precise error and changes nothing.
+ * - Order-0 frees go first to a small LIFO "hot stack" of free pages that are
+ *   not merged yet (at most hot_max, PM_BUDDY_HOT_DEFAULT unless set), and
+ *   order-0 allocations take from it first: a page freed and allocated again
+ *   costs no split and no merge, and comes back cache-warm. An allocation of
+ *   a larger block that the free lists cannot serve merges the hot pages
+ *   (pm_buddy_flush_hot()) and tries again, so they never cause a failure.
+ *   Hot pages count as free everywhere (free_pages, order 0's free_blocks).
  *
  * Not thread-safe: the caller serializes (physmem::smp wraps one per zone in
  * a ticket lock).
@@ -31,11 +38,13 @@ struct pm_buddy_page; /* per-page metadata, private to the core */
  * (static pm_buddy_t b = PM_BUDDY_UNINIT;); its fields are private.
  *
  * Invariants (checked by pm_buddy_check()):
- *   free_pages == sum over o of (nfree[o] << o)
+ *   free_pages == sum over o of (nfree[o] << o) + nhot
  *   bit o of avail == (nfree[o] != 0)
+ *   nhot <= hot_max; the hot stack holds nhot order-0 HOT pages
  *   every free block of order o is naturally aligned: pfn % 2^o == 0
- *   no two free blocks of order o < 9 are buddies (they would have merged)
- *   the blocks, free and allocated, tile [base_pfn, base_pfn + npages)
+ *   no two listed free blocks of order o < 9 are buddies (they would have
+ *   merged; a hot page is not listed and merges only when flushed)
+ *   the blocks, free, hot and allocated, tile [base_pfn, base_pfn + npages)
  */
 typedef struct pm_buddy {
     struct pm_buddy_page *pages; /* npages entries, indexed by pfn - base_pfn */
@@ -45,6 +54,9 @@ typedef struct pm_buddy {
     uint64_t nfree[PM_NR_ORDERS]; /* free blocks per order */
     uint32_t head[PM_NR_ORDERS];  /* first free block per order (valid if nfree) */
     uint32_t avail;               /* bit o set iff nfree[o] != 0 */
+    uint32_t hot_head;            /* top of the hot stack (valid if nhot) */
+    uint32_t nhot;                /* order-0 pages on the hot stack */
+    uint32_t hot_max;             /* most pages the hot stack keeps */
     uint32_t magic;               /* PM_BUDDY_MAGIC once initialized */
     bool owns_meta;               /* metadata from pm_buddy_create() */
     /* statistics (PM_STATS) */
@@ -106,8 +118,19 @@ pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f);
  */
 size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr_t *out);
 
-/* Every page free again, counters zeroed. */
+/* Every page free again, counters zeroed (hot_max is kept). */
 void pm_buddy_reset(pm_buddy_t *b);
+
+/*
+ * The hot stack. pm_buddy_set_hot_max() sets how many freed order-0 pages
+ * b keeps unmerged (0: every free merges at once, as in a textbook buddy);
+ * lowering it merges the excess at once. pm_buddy_flush_hot() merges every
+ * hot page now (after it, the free lists are exactly what eager merging
+ * would have made). Errors: PM_EINVAL (NULL b), PM_EUNINIT.
+ */
+pm_err_t pm_buddy_set_hot_max(pm_buddy_t *b, uint32_t max);
+pm_err_t pm_buddy_flush_hot(pm_buddy_t *b);
+uint64_t pm_buddy_hot_pages(const pm_buddy_t *b); /* 0 for NULL or uninitialized */
 
 uint64_t pm_buddy_total_pages(const pm_buddy_t *b);
 uint64_t pm_buddy_free_pages(const pm_buddy_t *b);
@@ -120,7 +143,7 @@ pm_err_t pm_buddy_block_order(const pm_buddy_t *b, pm_paddr_t a, unsigned *order
 void pm_buddy_stats(const pm_buddy_t *b, pm_stats_t *out);
 void pm_buddy_order_stats(const pm_buddy_t *b, pm_order_stats_t out[PM_NR_ORDERS]);
 
-/* Walks every list and every page's metadata: PM_OK or PM_ECORRUPT
+/* Walks every list, the hot stack and every page's metadata: PM_OK or PM_ECORRUPT
  * (PM_EUNINIT for an uninitialized allocator). O(npages). */
 pm_err_t pm_buddy_check(const pm_buddy_t *b);
 

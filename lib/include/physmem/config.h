@@ -20,6 +20,16 @@
 /* One buddy allocator indexes its pages with 32 bits: at most 2^32 pages (16 TiB). */
 #define PM_BUDDY_MAX_PAGES ((uint64_t)1 << 32)
 
+/*
+ * Order-0 pages a buddy core keeps unmerged on its hot stack by default
+ * (pm_buddy_set_hot_max() changes it per allocator; 0 merges every free at
+ * once). physmem::smp sets 0 on its zones: its per-CPU magazines already are
+ * the hot cache.
+ */
+#ifndef PM_BUDDY_HOT_DEFAULT
+#define PM_BUDDY_HOT_DEFAULT 16u
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define PM_NODISCARD __attribute__((warn_unused_result))
 #else
