@@ -378,18 +378,25 @@ PM_INLINE pm_err_t buddy_alloc_order(pm_buddy_t *b, unsigned order, size_t npage
     return PM_OK;
 }
 
-pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
+/* pm_buddy_alloc for everything but one page off the hot stack. */
+static PM_NOINLINE pm_err_t buddy_alloc_slow(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
 {
     /* npages - 1 wraps for 0: one compare refuses 0 and more than 512 */
     if (PM_UNLIKELY(b == NULL || out == NULL || !buddy_ready(b) ||
                     npages - 1 >= PM_MAX_BLOCK_PAGES))
         return buddy_alloc_refuse(b, npages, out);
-    if (npages == 1) {
-        if (b->nhot != 0)
-            return buddy_alloc_hot(b, out);
+    if (npages == 1)
         return buddy_alloc_order(b, 0, 1, out);
-    }
     return buddy_alloc_order(b, buddy_order_of(npages), npages, out);
+}
+
+/* The fast path, one page off the hot stack, needs no saved register; the
+ * rest is a tail call. */
+pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
+{
+    if (PM_LIKELY(npages == 1 && b != NULL && out != NULL && buddy_ready(b) && b->nhot != 0))
+        return buddy_alloc_hot(b, out);
+    return buddy_alloc_slow(b, npages, out);
 }
 
 /*
@@ -569,7 +576,8 @@ static inline void buddy_release(pm_buddy_t *b, struct pm_buddy_page *pages, uin
 
 /*
  * pm_buddy_free once b, npages and the range are good; inlined once for
- * order 0 (no alignment to check), once for any order.
+ * order 0 (no alignment to check: a page that reaches it is a free with a
+ * full hot stack, so it merges), once for any order.
  */
 PM_INLINE pm_err_t buddy_free_order(pm_buddy_t *b, pm_paddr_t addr, size_t npages, uint64_t off,
                                     unsigned order)
@@ -586,11 +594,6 @@ PM_INLINE pm_err_t buddy_free_order(pm_buddy_t *b, pm_paddr_t addr, size_t npage
     b->st_frees++;
     b->st_order_frees[order]++;
 #endif
-    if (order == 0 && b->nhot < b->hot_max) {
-        buddy_hot_push(b, p, (uint32_t)off);
-        PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
-        return PM_OK;
-    }
     b->free_pages += (uint64_t)1 << order;
     buddy_set_osr(p, BUDDY_OS(order, BUDDY_TAIL), 0); /* requested back to 0 */
     buddy_release(b, pages, pfn, order);
@@ -598,7 +601,8 @@ PM_INLINE pm_err_t buddy_free_order(pm_buddy_t *b, pm_paddr_t addr, size_t npage
     return PM_OK;
 }
 
-pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
+/* pm_buddy_free for everything but one page onto the hot stack. */
+static PM_NOINLINE pm_err_t buddy_free_slow(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
 {
     uint64_t off;
 
@@ -612,6 +616,29 @@ pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
     if (npages == 1)
         return buddy_free_order(b, addr, 1, off, 0);
     return buddy_free_order(b, addr, npages, off, buddy_order_of(npages));
+}
+
+/* The fast path pushes one valid page on a hot stack with room; anything
+ * else, errors included, is a tail call to the full checks. */
+pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
+{
+    if (PM_LIKELY(npages == 1 && b != NULL && buddy_ready(b) && b->nhot < b->hot_max)) {
+        uint64_t off = pm_paddr_pfn(addr) - b->base_pfn;                  /* wraps for pfn < base */
+        struct pm_buddy_page *p = b->pages + (off < b->npages ? off : 0); /* p read if in range */
+
+        if (PM_LIKELY(pm_paddr_is_page_aligned(addr) && off < b->npages &&
+                      buddy_os(p) == BUDDY_OS(0, BUDDY_ALLOCATED))) {
+#if PM_STATS
+            b->st_requested -= p->requested;
+            b->st_frees++;
+            b->st_order_frees[0]++;
+#endif
+            buddy_hot_push(b, p, (uint32_t)off);
+            PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+            return PM_OK;
+        }
+    }
+    return buddy_free_slow(b, addr, npages);
 }
 
 static void buddy_flush_hot_to(pm_buddy_t *b, uint32_t keep)
