@@ -622,23 +622,25 @@ static PM_NOINLINE pm_err_t buddy_free_slow(pm_buddy_t *b, pm_paddr_t addr, size
  * else, errors included, is a tail call to the full checks. */
 pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
 {
-    if (PM_LIKELY(npages == 1 && b != NULL && buddy_ready(b) && b->nhot < b->hot_max)) {
-        uint64_t off = pm_paddr_pfn(addr) - b->base_pfn;                  /* wraps for pfn < base */
-        struct pm_buddy_page *p = b->pages + (off < b->npages ? off : 0); /* p read if in range */
+    uint64_t off;
+    struct pm_buddy_page *p;
 
-        if (PM_LIKELY(pm_paddr_is_page_aligned(addr) && off < b->npages &&
-                      buddy_os(p) == BUDDY_OS(0, BUDDY_ALLOCATED))) {
+    if (PM_UNLIKELY(npages != 1 || b == NULL || !buddy_ready(b) || b->nhot >= b->hot_max))
+        return buddy_free_slow(b, addr, npages);
+    off = pm_paddr_pfn(addr) - b->base_pfn; /* wraps for pfn < base */
+    if (PM_UNLIKELY(!pm_paddr_is_page_aligned(addr) || off >= b->npages))
+        return buddy_free_slow(b, addr, npages);
+    p = &b->pages[off];
+    if (PM_UNLIKELY(buddy_os(p) != BUDDY_OS(0, BUDDY_ALLOCATED)))
+        return buddy_free_slow(b, addr, npages);
 #if PM_STATS
-            b->st_requested -= p->requested;
-            b->st_frees++;
-            b->st_order_frees[0]++;
+    b->st_requested -= p->requested;
+    b->st_frees++;
+    b->st_order_frees[0]++;
 #endif
-            buddy_hot_push(b, p, (uint32_t)off);
-            PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
-            return PM_OK;
-        }
-    }
-    return buddy_free_slow(b, addr, npages);
+    buddy_hot_push(b, p, (uint32_t)off);
+    PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
+    return PM_OK;
 }
 
 static void buddy_flush_hot_to(pm_buddy_t *b, uint32_t keep)

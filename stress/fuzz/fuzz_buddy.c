@@ -17,8 +17,9 @@
  *   then operations, one u8 opcode each followed by its arguments:
  *   alloc (0..600 pages), free of a held block (any count of its order),
  *   free of a bad address (interior, misaligned, out of range, double, wrong
- *   size, random), alloc_frame, free_frame, alloc_bulk, block_order, stats,
- *   reset, fini / re-init (and init's error codes).
+ *   size, random), alloc_frame, free_frame, alloc_bulk, block_order, the
+ *   hot stack (a new hot_max, 0..32, or a flush), stats, reset, fini /
+ *   re-init (and init's error codes).
  *
  * After every step the free page count must match the model's; every
  * FZ_CHECK_EVERY steps, and at the end, pm_buddy_check() must pass.
@@ -381,6 +382,28 @@ static void op_stats(struct harness *h)
 #endif
 }
 
+/* The hot stack: a new hot_max (0..32), or a flush. Neither may change what
+ * is free; afterwards the stack holds at most hot_max pages. */
+static void op_hot(struct harness *h, struct fz_in *in)
+{
+    uint8_t sel = fz_u8(in);
+    uint32_t max = (uint32_t)(sel >> 1) % 33u;
+    pm_err_t want = h->ready ? PM_OK : PM_EUNINIT;
+
+    fz_where.op = sel & 1 ? "flush_hot" : "set_hot_max";
+    fz_trace("%s %u", fz_where.op, max);
+    if (sel & 1) {
+        FZ_CHECK_ERR(pm_buddy_flush_hot(&h->b), want);
+        FZ_CHECK(pm_buddy_hot_pages(&h->b) == 0, "%llu hot pages after a flush",
+                 (unsigned long long)pm_buddy_hot_pages(&h->b));
+    } else {
+        FZ_CHECK_ERR(pm_buddy_set_hot_max(&h->b, max), want);
+        FZ_CHECK(pm_buddy_hot_pages(&h->b) <= max, "%llu hot pages, hot_max %u",
+                 (unsigned long long)pm_buddy_hot_pages(&h->b), max);
+    }
+    op_stats(h);
+}
+
 static void op_reset(struct harness *h)
 {
     fz_where.op = "reset";
@@ -509,7 +532,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             op_block_order(&h, &in);
             break;
         case 13:
-            op_stats(&h);
+            op_hot(&h, &in);
             break;
         case 14:
             if (fz_u8(&in) % 4 == 0)
