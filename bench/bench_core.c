@@ -2,8 +2,11 @@
  * bench/bench_core.c - the single-threaded buddy core (pm_buddy_*):
  *
  *   core/pair/order:K  alloc then free one block of order K (K = 0..9) on a
- *                      64 Ki-page buddy that starts all free (order-9 blocks:
- *                      an order-0 pair splits 9 times and merges 9 times)
+ *                      64 Ki-page buddy that starts all free (order-9 blocks),
+ *                      as pm_buddy_create makes it: an order-0 pair splits 9
+ *                      times once, then cycles through the hot stack
+ *   core/eager/order:0 the same order-0 pair with hot_max 0 (the textbook
+ *                      eager buddy): every pair splits 9 times, merges 9 times
  *   core/batch/N       alloc N order-0 pages, free them (N = 64, 512)
  *   core/random        allocate a 1024-page buddy completely, one page at a
  *                      time, free the pages in a shuffled order, repeat
@@ -26,12 +29,17 @@ typedef struct core_fixture {
     uint16_t perm[RANDOM_PERMS][RANDOM_PAGES];
 } core_fixture_t;
 
-static void *core_setup_n(pmb_state_t *st, size_t npages)
+static void *core_setup_n(pmb_state_t *st, size_t npages, uint32_t hot_max)
 {
     core_fixture_t *f = calloc(1, sizeof(*f));
     if (!f)
         return NULL;
     if (pm_buddy_create(pm_paddr(PMB_BASE), npages, &f->b) != PM_OK) {
+        free(f);
+        return NULL;
+    }
+    if (pm_buddy_set_hot_max(f->b, hot_max) != PM_OK) {
+        pm_buddy_destroy(f->b);
         free(f);
         return NULL;
     }
@@ -47,19 +55,24 @@ static void *core_setup_n(pmb_state_t *st, size_t npages)
         }
     }
     char label[64];
-    snprintf(label, sizeof(label), "buddy %zu pages", npages);
+    snprintf(label, sizeof(label), "buddy %zu pages hot=%u", npages, (unsigned)hot_max);
     pmb_set_label(st, label);
     return f;
 }
 
 static void *core_setup(pmb_state_t *st)
 {
-    return core_setup_n(st, PMB_NPAGES);
+    return core_setup_n(st, PMB_NPAGES, PM_BUDDY_HOT_DEFAULT);
+}
+
+static void *core_setup_eager(pmb_state_t *st)
+{
+    return core_setup_n(st, PMB_NPAGES, 0);
 }
 
 static void *core_setup_random(pmb_state_t *st)
 {
-    return core_setup_n(st, RANDOM_PAGES);
+    return core_setup_n(st, RANDOM_PAGES, PM_BUDDY_HOT_DEFAULT);
 }
 
 static void core_teardown(pmb_state_t *st, void *fixture)
@@ -161,6 +174,17 @@ void pmb_register_core(void)
     f.nargs = PM_NR_ORDERS;
     for (size_t k = 0; k < PM_NR_ORDERS; k++)
         f.args[k] = (int64_t)k;
+    pmb_register(&f);
+
+    memset(&f, 0, sizeof(f));
+    f.name = "core/eager";
+    f.run = core_pair;
+    f.setup = core_setup_eager;
+    f.teardown = core_teardown;
+    f.threads = PMB_THREADS_NONE;
+    f.arg_name = "order";
+    f.nargs = 1;
+    f.args[0] = 0;
     pmb_register(&f);
 
     memset(&f, 0, sizeof(f));
