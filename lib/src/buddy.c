@@ -390,13 +390,21 @@ static PM_NOINLINE pm_err_t buddy_alloc_slow(pm_buddy_t *b, size_t npages, pm_pa
     return buddy_alloc_order(b, buddy_order_of(npages), npages, out);
 }
 
+/* One page when the hot stack is empty: the arguments are good. */
+static PM_NOINLINE pm_err_t buddy_alloc_page(pm_buddy_t *b, pm_paddr_t *out)
+{
+    return buddy_alloc_order(b, 0, 1, out);
+}
+
 /* The fast path, one page off the hot stack, needs no saved register; the
- * rest is a tail call. */
+ * rest is a tail call, to the split path when only the stack was empty. */
 pm_err_t pm_buddy_alloc(pm_buddy_t *b, size_t npages, pm_paddr_t *out)
 {
-    if (PM_LIKELY(npages == 1 && b != NULL && out != NULL && buddy_ready(b) && b->nhot != 0))
+    if (PM_UNLIKELY(npages != 1 || b == NULL || out == NULL || !buddy_ready(b)))
+        return buddy_alloc_slow(b, npages, out);
+    if (PM_LIKELY(b->nhot != 0))
         return buddy_alloc_hot(b, out);
-    return buddy_alloc_slow(b, npages, out);
+    return buddy_alloc_page(b, out);
 }
 
 /*
@@ -618,18 +626,27 @@ static PM_NOINLINE pm_err_t buddy_free_slow(pm_buddy_t *b, pm_paddr_t addr, size
     return buddy_free_order(b, addr, npages, off, buddy_order_of(npages));
 }
 
+/* One valid page when the hot stack is full: merge it. */
+static PM_NOINLINE pm_err_t buddy_free_page(pm_buddy_t *b, pm_paddr_t addr, uint64_t off)
+{
+    return buddy_free_order(b, addr, 1, off, 0);
+}
+
 /* The fast path pushes one valid page on a hot stack with room; anything
- * else, errors included, is a tail call to the full checks. */
+ * else is a tail call: to the merge when only the stack was full, to the
+ * full checks otherwise (errors included). */
 pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
 {
     uint64_t off;
     struct pm_buddy_page *p;
 
-    if (PM_UNLIKELY(npages != 1 || b == NULL || !buddy_ready(b) || b->nhot >= b->hot_max))
+    if (PM_UNLIKELY(npages != 1 || b == NULL || !buddy_ready(b)))
         return buddy_free_slow(b, addr, npages);
     off = pm_paddr_pfn(addr) - b->base_pfn; /* wraps for pfn < base */
     if (PM_UNLIKELY(!pm_paddr_is_page_aligned(addr) || off >= b->npages))
         return buddy_free_slow(b, addr, npages);
+    if (PM_UNLIKELY(b->nhot >= b->hot_max))
+        return buddy_free_page(b, addr, off); /* it checks the page's state */
     p = &b->pages[off];
     if (PM_UNLIKELY(buddy_os(p) != BUDDY_OS(0, BUDDY_ALLOCATED)))
         return buddy_free_slow(b, addr, npages);
