@@ -344,7 +344,7 @@ static PM_NOINLINE PM_COLD pm_err_t buddy_alloc_refuse(pm_buddy_t *b, size_t npa
 /* buddy_take failed: if hot pages could merge into a block of order, merge them and retry. */
 static PM_NOINLINE PM_COLD bool buddy_take_flushed(pm_buddy_t *b, unsigned order, uint32_t *out)
 {
-    if (b->nhot == 0)
+    if (b->nhot == 0 || pm_fault_active(PM_FAULT_NO_HOT_FLUSH))
         return false;
     buddy_flush_hot_to(b, 0);
     return buddy_take(b, order, out);
@@ -447,7 +447,7 @@ size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr
         if (fit != 0)
             k = order + buddy_floor_log2(fit);
         if (!buddy_take(b, k, &i)) {
-            if (b->nhot == 0)
+            if (b->nhot == 0 || pm_fault_active(PM_FAULT_NO_HOT_FLUSH))
                 break;
             buddy_flush_hot_to(b, 0); /* then choose k again: merging made new blocks */
             continue;

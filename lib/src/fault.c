@@ -9,8 +9,8 @@ unsigned pm_fault_mask;
 #endif
 
 static const char *const fault_names[PM_NR_FAULTS] = {
-    "skip-refill-lock", "no-coalesce",          "drop-on-drain",   "double-handout",
-    "no-enomem-drain",  "no-double-free-check", "no-grace-period", "publish-early",
+    "skip-refill-lock",     "no-coalesce",     "drop-on-drain", "double-handout", "no-enomem-drain",
+    "no-double-free-check", "no-grace-period", "publish-early", "no-hot-flush",
 };
 
 pm_err_t pm_fault_set(unsigned mask)

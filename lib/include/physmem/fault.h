@@ -22,9 +22,10 @@ enum pm_fault {
     PM_FAULT_NO_DOUBLE_FREE_CHECK = 1u << 5, /* a free of a cached page is accepted */
     PM_FAULT_NO_GRACE_PERIOD = 1u << 6,      /* hot-add frees the old zone table at once */
     PM_FAULT_PUBLISH_EARLY = 1u << 7,        /* hot-add publishes the table before filling it */
+    PM_FAULT_NO_HOT_FLUSH = 1u << 8,         /* the core fails before merging its hot pages */
 };
 
-#define PM_NR_FAULTS 8
+#define PM_NR_FAULTS 9
 
 /* Selects the active faults (a mask of enum pm_fault). */
 pm_err_t pm_fault_set(unsigned mask);
