@@ -82,8 +82,9 @@ static inline void buddy_list_unlink(struct pm_buddy_page *pages, uint32_t *head
 
 /* ---- the hot stack -------------------------------------------------------- */
 
-/* Pops the top hot page; requires nhot != 0. The caller marks it allocated. */
-static inline uint32_t buddy_hot_pop(pm_buddy_t *b)
+/* Pops the top hot page and marks it an allocated page; requires nhot != 0.
+ * The caller counts the allocation. */
+static inline pm_paddr_t buddy_hot_take(pm_buddy_t *b)
 {
     uint32_t i = b->hot_head;
 
@@ -91,7 +92,8 @@ static inline uint32_t buddy_hot_pop(pm_buddy_t *b)
     b->hot_head = b->pages[i].next; /* the bottom's next is itself: unused once nhot is 0 */
     b->nhot--;
     b->free_pages--;
-    return i;
+    buddy_set_osr(&b->pages[i], BUDDY_OS(0, BUDDY_ALLOCATED), 1);
+    return pm_paddr_from_pfn(b->base_pfn + i);
 }
 
 /* Pushes page i, whose order-0 free was validated; requires nhot < hot_max. */
@@ -107,6 +109,16 @@ static inline void buddy_hot_push(pm_buddy_t *b, struct pm_buddy_page *p, uint32
 
 /* Merges hot pages, top first, until at most keep are left. Defined with free. */
 static void buddy_flush_hot_to(pm_buddy_t *b, uint32_t keep);
+
+/* An allocation found no block: merges every hot page; true if there were
+ * any, so that a retry may find a block now. */
+static bool buddy_flush_to_retry(pm_buddy_t *b)
+{
+    if (b->nhot == 0 || pm_fault_active(PM_FAULT_NO_HOT_FLUSH))
+        return false;
+    buddy_flush_hot_to(b, 0);
+    return true;
+}
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -308,6 +320,19 @@ static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
     return true;
 }
 
+/* The statistics of a free of page p's block, before p's fields change. */
+static inline void buddy_count_free(pm_buddy_t *b, const struct pm_buddy_page *p, unsigned order)
+{
+    (void)b; /* all three unused when PM_STATS is off */
+    (void)p;
+    (void)order;
+#if PM_STATS
+    b->st_requested -= p->requested;
+    b->st_frees++;
+    b->st_order_frees[order]++;
+#endif
+}
+
 static inline void buddy_count_alloc(pm_buddy_t *b, unsigned order, size_t requested)
 {
     (void)b; /* all three unused when PM_STATS is off */
@@ -344,21 +369,15 @@ static PM_NOINLINE PM_COLD pm_err_t buddy_alloc_refuse(pm_buddy_t *b, size_t npa
 /* buddy_take failed: if hot pages could merge into a block of order, merge them and retry. */
 static PM_NOINLINE PM_COLD bool buddy_take_flushed(pm_buddy_t *b, unsigned order, uint32_t *out)
 {
-    if (b->nhot == 0 || pm_fault_active(PM_FAULT_NO_HOT_FLUSH))
-        return false;
-    buddy_flush_hot_to(b, 0);
-    return buddy_take(b, order, out);
+    return buddy_flush_to_retry(b) && buddy_take(b, order, out);
 }
 
 /* pm_buddy_alloc of one page from the hot stack; requires nhot != 0. */
 PM_INLINE pm_err_t buddy_alloc_hot(pm_buddy_t *b, pm_paddr_t *out)
 {
-    uint32_t i = buddy_hot_pop(b);
-
+    *out = buddy_hot_take(b);
     PM_STAT_INC(b->st_allocations);
-    buddy_set_osr(&b->pages[i], BUDDY_OS(0, BUDDY_ALLOCATED), 1);
     buddy_count_alloc(b, 0, 1);
-    *out = pm_paddr_from_pfn(b->base_pfn + i);
     return PM_OK;
 }
 
@@ -384,9 +403,7 @@ static PM_NOINLINE pm_err_t buddy_alloc_slow(pm_buddy_t *b, size_t npages, pm_pa
     /* npages - 1 wraps for 0: one compare refuses 0 and more than 512 */
     if (PM_UNLIKELY(b == NULL || out == NULL || !buddy_ready(b) ||
                     npages - 1 >= PM_MAX_BLOCK_PAGES))
-        return buddy_alloc_refuse(b, npages, out);
-    if (npages == 1)
-        return buddy_alloc_order(b, 0, 1, out);
+        return buddy_alloc_refuse(b, npages, out); /* every npages == 1 that gets here */
     return buddy_alloc_order(b, buddy_order_of(npages), npages, out);
 }
 
@@ -423,12 +440,8 @@ size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr
     if (b == NULL || out == NULL || !buddy_ready(b) || order > PM_MAX_ORDER)
         return 0;
     if (order == 0) {
-        while (n < count && b->nhot != 0) {
-            uint32_t i = buddy_hot_pop(b);
-
-            buddy_set_osr(&b->pages[i], BUDDY_OS(0, BUDDY_ALLOCATED), 1);
-            out[n++] = pm_paddr_from_pfn(b->base_pfn + i);
-        }
+        while (n < count && b->nhot != 0)
+            out[n++] = buddy_hot_take(b);
 #if PM_STATS
         b->st_order_allocs[0] += n;
         b->st_requested += n;
@@ -447,10 +460,9 @@ size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr
         if (fit != 0)
             k = order + buddy_floor_log2(fit);
         if (!buddy_take(b, k, &i)) {
-            if (b->nhot == 0 || pm_fault_active(PM_FAULT_NO_HOT_FLUSH))
+            if (!buddy_flush_to_retry(b))
                 break;
-            buddy_flush_hot_to(b, 0); /* then choose k again: merging made new blocks */
-            continue;
+            continue; /* choose k again: merging made new blocks */
         }
         runs = (uint32_t)1 << (k - order);
         PM_STAT_ADD(b->st_splits, runs - 1);
@@ -597,11 +609,7 @@ PM_INLINE pm_err_t buddy_free_order(pm_buddy_t *b, pm_paddr_t addr, size_t npage
     if (PM_UNLIKELY((pfn & (((uint64_t)1 << order) - 1)) != 0 ||
                     buddy_os(p) != BUDDY_OS(order, BUDDY_ALLOCATED)))
         return buddy_free_refuse(b, addr, npages);
-#if PM_STATS
-    b->st_requested -= p->requested;
-    b->st_frees++;
-    b->st_order_frees[order]++;
-#endif
+    buddy_count_free(b, p, order);
     b->free_pages += (uint64_t)1 << order;
     buddy_set_osr(p, BUDDY_OS(order, BUDDY_TAIL), 0); /* requested back to 0 */
     buddy_release(b, pages, pfn, order);
@@ -621,8 +629,7 @@ static PM_NOINLINE pm_err_t buddy_free_slow(pm_buddy_t *b, pm_paddr_t addr, size
     if (PM_UNLIKELY(npages - 1 >= PM_MAX_BLOCK_PAGES || !pm_paddr_is_page_aligned(addr) ||
                     off >= b->npages))
         return buddy_free_refuse(b, addr, npages);
-    if (npages == 1)
-        return buddy_free_order(b, addr, 1, off, 0);
+    /* one page gets here only when the fast path found it not allocated */
     return buddy_free_order(b, addr, npages, off, buddy_order_of(npages));
 }
 
@@ -650,11 +657,7 @@ pm_err_t pm_buddy_free(pm_buddy_t *b, pm_paddr_t addr, size_t npages)
     p = &b->pages[off];
     if (PM_UNLIKELY(buddy_os(p) != BUDDY_OS(0, BUDDY_ALLOCATED)))
         return buddy_free_slow(b, addr, npages);
-#if PM_STATS
-    b->st_requested -= p->requested;
-    b->st_frees++;
-    b->st_order_frees[0]++;
-#endif
+    buddy_count_free(b, p, 0);
     buddy_hot_push(b, p, (uint32_t)off);
     PM_ASSERT_EXPENSIVE(pm_buddy_check(b) == PM_OK);
     return PM_OK;
