@@ -5,8 +5,8 @@
  * pm_buddy_flush_hot(); refused double frees of hot pages; the invariants
  * pm_buddy_check() verifies on it.
  *
- * Every allocator here comes from pm_buddy_create directly, so it has the
- * library's default hot_max whatever PM_TEST_HOT_MAX says.
+ * Every allocator here gets the library's default hot_max back, whatever
+ * PM_TEST_HOT_MAX says.
  */
 #include "pm_test_util.h"
 
@@ -15,22 +15,21 @@
 
 static pm_buddy_t *hot_create(size_t npages)
 {
-    pm_buddy_t *b = NULL;
+    pm_buddy_t *b = tb_create(BASE, npages);
 
-    assert_ok(pm_buddy_create(pm_paddr(BASE), npages, &b));
-    assert_ok(pm_buddy_check(b));
+    assert_ok(pm_buddy_set_hot_max(b, HOT));
     return b;
 }
 
 /* sum over o of free_blocks[o] << o, as a caller sees it */
 static uint64_t free_from_order_stats(const pm_buddy_t *b)
 {
-    pm_order_stats_t os[PM_NR_ORDERS];
+    uint64_t blocks[PM_NR_ORDERS];
     uint64_t sum = 0;
 
-    pm_buddy_order_stats(b, os);
+    tb_free_blocks(b, blocks);
     for (unsigned o = 0; o < PM_NR_ORDERS; o++)
-        sum += os[o].free_blocks << o;
+        sum += blocks[o] << o;
     return sum;
 }
 
