@@ -108,6 +108,56 @@ typedef struct pm_smp_stats {
     uint64_t meta_bytes; /* out-of-band metadata, all zones */
 } pm_smp_stats_t;
 
+/* ---- Embedding: an allocator in memory the caller provides (a kernel) ----
+ *
+ * pm_smp_create and pm_smp_add_region take their metadata from
+ * pm_plat_alloc (malloc in user space). A kernel that has no allocator yet
+ * (this is its page allocator) sizes and places everything itself:
+ *
+ *   size_t sz; pm_smp_mem_size(&cfg, &sz);           bytes for the allocator
+ *   pm_smp_init(&cfg, buf, sz, &s);                  buf: PM_SMP_MEM_ALIGN aligned
+ *   pm_smp_add_region_carve(s, base, n, va, &used);  metadata in the region's
+ *                                                    own first pages, or
+ *   pm_smp_region_meta_size(base, n, &msz);
+ *   pm_smp_add_region_mem(s, base, n, meta, msz);    metadata where it says
+ *
+ * Metadata never sits in a page that is handed out: carved pages are left
+ * out of the zone. Every call checks its buffer and returns PM_EINVAL
+ * (NULL, misaligned, too small) having written nothing.
+ */
+#define PM_SMP_MEM_ALIGN  64 /* alignment of every buffer given to physmem */
+#define PM_SMP_MAX_ZONES 64 /* zones (regions) one allocator holds */
+
+/* Bytes pm_smp_init needs for cfg. PM_EINVAL for a NULL or bad config. */
+pm_err_t pm_smp_mem_size(const pm_smp_config_t *cfg, size_t *bytes);
+
+/* Builds an allocator with no memory in mem[0..size). PM_EINVAL for a NULL
+ * or bad config, NULL mem or out, mem not PM_SMP_MEM_ALIGN aligned, or size
+ * below pm_smp_mem_size. Undo with pm_smp_fini. */
+pm_err_t pm_smp_init(const pm_smp_config_t *cfg, void *mem, size_t size, pm_smp_t **out);
+
+/* Ends an allocator made by pm_smp_init (zones added by pm_smp_add_region
+ * are freed with pm_plat_free); the buffers are the caller's again. */
+void pm_smp_fini(pm_smp_t *s);
+
+/* Bytes of metadata a zone over [base, base + npages pages) needs in
+ * pm_smp_add_region_mem. PM_EINVAL for npages 0 or too large. */
+pm_err_t pm_smp_region_meta_size(pm_paddr_t base, size_t npages, size_t *bytes);
+
+/* As pm_smp_add_region, with the zone's metadata in meta[0..size)
+ * (PM_SMP_MEM_ALIGN aligned), which physmem owns until pm_smp_fini.
+ * PM_EINVAL also for a NULL, misaligned or short buffer. */
+pm_err_t pm_smp_add_region_mem(pm_smp_t *s, pm_paddr_t base, size_t npages, void *meta,
+                               size_t size);
+
+/* As pm_smp_add_region, with the metadata carved from the region's own
+ * first pages: base_va is where the caller reaches physical page `base`
+ * (PM_SMP_MEM_ALIGN aligned). The zone covers the pages after them;
+ * *meta_pages (if not NULL) gets how many were carved. PM_EINVAL also if
+ * the region is too small to hold its metadata and one page. */
+pm_err_t pm_smp_add_region_carve(pm_smp_t *s, pm_paddr_t base, size_t npages, void *base_va,
+                                 size_t *meta_pages);
+
 /* Creates an allocator with no memory; add zones with pm_smp_add_region.
  * PM_EINVAL for a NULL or bad config. */
 pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out);
