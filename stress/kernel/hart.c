@@ -1,0 +1,91 @@
+/*
+ * hart.c - bring-up and the phase barrier.
+ *
+ * Every hart enters at 0x80000000 at once (-bios none); start.S gives each
+ * its stack and tp, hart 0 zeroes .bss and releases the others into
+ * guest_main. There, hart_enter records the hart as online (a counter and a
+ * flag, both published with release) and unmasks the CLINT software
+ * interrupt that remote barriers use. Hart 0 then counts who came up
+ * within a deadline; the others wait at the first barrier.
+ *
+ * The barrier is a sense-reversing counter: the last to arrive resets the
+ * count and bumps the generation the others spin on. Waiting is a spin with
+ * interrupts on, under a deadline measured on the CLINT's mtime.
+ */
+#include "hart.h"
+
+#include <stdatomic.h>
+
+#include <physmem/platform.h>
+
+#include "hw.h"
+#include "verdict.h"
+
+struct hart guest_harts[GUEST_MAX_HARTS];
+
+static _Atomic unsigned harts_up;
+static _Atomic unsigned harts_fixed;
+static _Atomic unsigned barrier_arrived;
+static _Atomic unsigned barrier_gen;
+
+#define BARRIER_TIMEOUT_MS 45000u
+
+extern void guest_trap_entry(void);
+
+unsigned hart_count(void)
+{
+    return atomic_load_explicit(&harts_fixed, memory_order_acquire);
+}
+
+bool hart_is_online(unsigned id)
+{
+    return id < GUEST_MAX_HARTS &&
+           atomic_load_explicit(&guest_harts[id].online, memory_order_acquire);
+}
+
+void hart_enter(unsigned long hartid)
+{
+    struct hart *h = hart_self();
+
+    h->id = (unsigned)hartid;
+    __asm__ __volatile__("csrw mtvec, %0" ::"r"(guest_trap_entry));
+    __asm__ __volatile__("csrs mie, %0" ::"r"(HW_MIE_MSIE));
+    atomic_store_explicit(&h->online, true, memory_order_release);
+    atomic_fetch_add_explicit(&harts_up, 1, memory_order_acq_rel);
+    hw_irq_enable();
+}
+
+unsigned hart_wait_online(unsigned want, uint64_t timeout_ms)
+{
+    uint64_t deadline = hw_mtime_ms() + timeout_ms;
+    unsigned up;
+
+    while (atomic_load_explicit(&harts_up, memory_order_acquire) < want && hw_mtime_ms() < deadline)
+        pm_cpu_relax();
+    up = atomic_load_explicit(&harts_up, memory_order_acquire);
+    atomic_store_explicit(&harts_fixed, up, memory_order_release);
+    return up;
+}
+
+void hart_barrier(const char *what)
+{
+    unsigned gen = atomic_load_explicit(&barrier_gen, memory_order_acquire);
+    unsigned n = hart_count();
+    uint64_t deadline;
+
+    /* Harts that arrive before hart 0 has counted see n == 0 and wait: hart
+     * 0 itself arrives only after counting. */
+    if (atomic_fetch_add_explicit(&barrier_arrived, 1, memory_order_acq_rel) + 1 == n) {
+        atomic_store_explicit(&barrier_arrived, 0, memory_order_relaxed);
+        atomic_store_explicit(&barrier_gen, gen + 1, memory_order_release);
+        return;
+    }
+    deadline = hw_mtime_ms() + BARRIER_TIMEOUT_MS;
+    while (atomic_load_explicit(&barrier_gen, memory_order_acquire) == gen) {
+        pm_cpu_relax();
+        if (hw_mtime_ms() > deadline)
+            verdict_fail("timeout: %u of %u harts reached the barrier before %s",
+                         atomic_load_explicit(&barrier_arrived, memory_order_relaxed), hart_count(),
+                         what);
+    }
+}
