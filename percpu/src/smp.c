@@ -30,6 +30,7 @@
  */
 #include <physmem/platform.h>
 
+#include "bytes.h"
 #include "smp_config.h"
 #include "smp_internal.h"
 
@@ -58,10 +59,8 @@ pm_err_t pm_smp_mem_size(const pm_smp_config_t *cfg, size_t *bytes)
 static void smp_init_cpu(struct pm_smp *s, unsigned i)
 {
     struct cpu_cache *c = &s->cpus[i];
-    unsigned char *p = (unsigned char *)c;
 
-    for (size_t b = 0; b < sizeof(*c); b++) /* no memset in a freestanding build */
-        p[b] = 0;
+    pm_zero(c, sizeof(*c));
     atomic_init(&c->busy, 0u);
     atomic_init(&c->slow, s->mode);
     c->zone = &smp_no_zone;
@@ -100,7 +99,7 @@ pm_err_t pm_smp_init(const pm_smp_config_t *cfg, void *mem, size_t size, pm_smp_
     if (size < l.bytes)
         return PM_EINVAL;
     s = mem;
-    *s = (struct pm_smp){0};
+    pm_zero(s, sizeof(*s));
     s->ncpus = c.ncpus;
     s->batch = c.batch;
     s->high = c.high;

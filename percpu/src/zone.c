@@ -14,8 +14,9 @@
  * orders it, and the only racing access, a free of the same page from two
  * CPUs at once, is settled by compare-and-swap (see smp.c).
  */
-#include "zone.h"
+#include "bytes.h"
 #include "fault.h"
+#include "zone.h"
 
 #define PM_ZONE_LINE 64u
 
@@ -61,7 +62,7 @@ pm_err_t zone_init(void *mem, size_t size, pm_paddr_t base, size_t npages, struc
         return PM_EINVAL;
     pbytes = zone_pstate_bytes(base, npages);
     z = (struct zone *)(void *)p;
-    *z = (struct zone){0};
+    pm_zero(z, sizeof(*z));
     ticket_lock_init(&z->lock);
     /* pfn p's state lives at offset p % 64 of a cache line, so CPUs that
      * refill aligned runs (pm_buddy_alloc_bulk) never share a line. */

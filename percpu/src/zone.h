@@ -98,10 +98,12 @@ static inline _Atomic uint8_t *zone_pstate(const struct zone *z, uint64_t pfn)
  * call libatomic's __atomic_compare_exchange_1), it is a compare-and-swap
  * of the aligned 32-bit word holding the byte, as Linux does for cmpxchg
  * on u8; pstate is whole, aligned cache lines, so that word is ours.
+ * PM_PSTATE_WORD_CAS forces that form (the tests cover it on x86-64).
  */
 static inline bool zone_pstate_cas(_Atomic uint8_t *ps, uint8_t expect, uint8_t desired)
 {
-#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
+#if !defined(PM_PSTATE_WORD_CAS) &&                                                                \
+    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__))
     return atomic_compare_exchange_strong_explicit(ps, &expect, desired, memory_order_relaxed,
                                                    memory_order_relaxed);
 #else
