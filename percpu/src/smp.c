@@ -220,18 +220,22 @@ pm_err_t pm_smp_region_meta_size(pm_paddr_t base, size_t npages, size_t *bytes)
     return PM_OK;
 }
 
-/* Builds a zone in meta and publishes it; on any error nothing changed. */
+/* Builds a zone in meta and publishes it; on any error nothing changed,
+ * meta included. */
 static pm_err_t smp_add_zone(struct pm_smp *s, pm_paddr_t base, size_t npages, void *meta,
                              size_t size, bool owned)
 {
     struct zone *z;
-    pm_err_t err = zone_init(meta, size, base, npages, &z);
+    pm_err_t err;
 
-    if (err != PM_OK)
-        return err;
-    z->owned = owned;
     pm_plat_table_lock();
-    err = zone_table_insert(&s->zones, z);
+    err = zone_table_room(&s->zones, pm_paddr_pfn(base), npages);
+    if (err == PM_OK)
+        err = zone_init(meta, size, base, npages, &z);
+    if (err == PM_OK) {
+        z->owned = owned;
+        zone_table_insert(&s->zones, z);
+    }
     pm_plat_table_unlock();
     return err;
 }

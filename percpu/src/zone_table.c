@@ -63,24 +63,27 @@ struct zone *zone_table_nth(struct zone_tables *t, unsigned i, unsigned *n)
     return z;
 }
 
-static bool zones_overlap(const struct zone *a, const struct zone *b)
+pm_err_t zone_table_room(struct zone_tables *t, uint64_t base_pfn, uint64_t npages)
 {
-    return a->base_pfn < b->base_pfn + b->npages && b->base_pfn < a->base_pfn + a->npages;
+    struct zone_table *tab = zone_table_quiet(t); /* we are the only writer */
+    unsigned n = tab != NULL ? tab->nzones : 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct zone *z = tab->zones[i];
+
+        if (base_pfn < z->base_pfn + z->npages && z->base_pfn < base_pfn + npages)
+            return PM_EINVAL;
+    }
+    return n == PM_SMP_MAX_ZONES ? PM_ENOMEM : PM_OK;
 }
 
-pm_err_t zone_table_insert(struct zone_tables *t, struct zone *z)
+void zone_table_insert(struct zone_tables *t, struct zone *z)
 {
     struct zone_table *old = zone_table_quiet(t); /* we are the only writer */
     struct zone_table *tab = old == &t->buf[0] ? &t->buf[1] : &t->buf[0];
     unsigned n = old != NULL ? old->nzones : 0;
     unsigned j = 0;
 
-    for (unsigned i = 0; i < n; i++) {
-        if (zones_overlap(old->zones[i], z))
-            return PM_EINVAL;
-    }
-    if (n == PM_SMP_MAX_ZONES)
-        return PM_ENOMEM;
     if (pm_fault_active(PM_FAULT_PUBLISH_EARLY))
         atomic_store_explicit(&t->cur, tab, memory_order_release); /* injected: half-built */
     for (unsigned i = 0; i < n; i++) {
@@ -95,5 +98,4 @@ pm_err_t zone_table_insert(struct zone_tables *t, struct zone *z)
     /* The old buffer is the next add's spare: nobody may still read it. */
     if (old != NULL && !pm_fault_active(PM_FAULT_NO_GRACE_PERIOD)) /* injected: no wait */
         pm_plat_rcu_synchronize();
-    return PM_OK;
 }

@@ -59,9 +59,13 @@ static inline struct zone_table *zone_table_quiet(struct zone_tables *t)
     return atomic_load_explicit(&t->cur, memory_order_acquire);
 }
 
-/* Publishes a table with z added. PM_EINVAL if z overlaps a zone,
- * PM_ENOMEM if the table holds PM_SMP_MAX_ZONES already. Requires
+/* Whether a zone over [base_pfn, base_pfn + npages) may be added: PM_EINVAL
+ * if it overlaps a zone, PM_ENOMEM if the table holds PM_SMP_MAX_ZONES
+ * already. Requires pm_plat_table_lock. */
+pm_err_t zone_table_room(struct zone_tables *t, uint64_t base_pfn, uint64_t npages);
+
+/* Publishes a table with z added (zone_table_room said yes). Requires
  * pm_plat_table_lock. Waits for a grace period. */
-pm_err_t zone_table_insert(struct zone_tables *t, struct zone *z);
+void zone_table_insert(struct zone_tables *t, struct zone *z);
 
 #endif /* PM_ZONE_TABLE_H */
