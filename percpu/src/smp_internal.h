@@ -9,7 +9,11 @@
  *         -> magazine.c / pcp.c (batches to and from zones)
  *           -> zone.c (lock, page states) -> the buddy core (lib/)
  * drain.c empties caches (a CPU's, the depot) on request or before ENOMEM;
- * handshake.c lets a drainer take a CPU's cache from its owner.
+ * handshake.c lets a drainer take a CPU's cache from its owner;
+ * smp_create.c builds the allocator and its zones (smp_config.c sizes
+ * them), smp_stats.c sums counters, smp_check.c checks every invariant.
+ * The environment (RCU, remote barrier, memory, yield) is reached only
+ * through physmem/platform.h; platform_user.c is the user-space one.
  */
 #ifndef PM_SMP_INTERNAL_H
 #define PM_SMP_INTERNAL_H
