@@ -124,7 +124,7 @@ static bool buddy_flush_to_retry(pm_buddy_t *b)
 
 static inline unsigned buddy_floor_log2(uint64_t v)
 {
-    return (unsigned)(63 - __builtin_clzll(v));
+    return 63 - pm_clz64(v);
 }
 
 /* Largest order aligned at pfn that fits in `left` pages. */
@@ -133,8 +133,8 @@ static inline unsigned buddy_carve_order(uint64_t pfn, uint64_t left)
     unsigned o = PM_MAX_ORDER;
     unsigned fit = buddy_floor_log2(left);
 
-    if (pfn != 0 && (unsigned)__builtin_ctzll(pfn) < o)
-        o = (unsigned)__builtin_ctzll(pfn);
+    if (pfn != 0 && pm_ctz64(pfn) < o)
+        o = pm_ctz64(pfn);
     return fit < o ? fit : o;
 }
 
@@ -283,7 +283,7 @@ static inline bool buddy_take(pm_buddy_t *b, unsigned order, uint32_t *out)
 
     if (PM_UNLIKELY((avail >> order) == 0))
         return false;
-    k = order + (unsigned)__builtin_ctz(avail >> order);
+    k = order + pm_ctz64(avail >> order);
     i = b->head[k];
     PM_ASSERT(b->nfree[k] > 0);
     if (--b->nfree[k] == 0) {

@@ -10,9 +10,10 @@
  * (leaves), one at a time.
  */
 #include "fault.h"
-#include "smp_internal.h"
+#include "magazine.h"
+#include "zone_table.h"
 
-void mag_drain(struct pm_smp *s, struct mag *m)
+void mag_drain(struct zone_tables *t, struct mag *m)
 {
     unsigned i = 0;
     struct zone *z = NULL;
@@ -20,7 +21,7 @@ void mag_drain(struct pm_smp *s, struct mag *m)
     while (i < m->rounds) {
         unsigned j = i + 1;
 
-        z = smp_zone_of(s, z, pm_paddr_pfn(m->round[i]));
+        z = zone_table_find_hint(t, z, pm_paddr_pfn(m->round[i]));
         PM_ASSERT(z != NULL);
         while (j < m->rounds && zone_contains_pfn(z, pm_paddr_pfn(m->round[j])))
             j++;
@@ -49,14 +50,14 @@ static unsigned refill_from(struct zone *z, struct mag *m, unsigned want) PM_NO_
     return got;
 }
 
-unsigned mag_refill(struct pm_smp *s, struct mag *m, unsigned want)
+unsigned mag_refill(struct zone_tables *t, struct mag *m, unsigned want)
 {
     unsigned nzones = 0;
     unsigned added = 0;
 
     PM_ASSERT(want <= m->capacity - m->rounds);
     for (unsigned k = 0; added < want; k++) {
-        struct zone *z = zone_table_nth(&s->table, k, &nzones);
+        struct zone *z = zone_table_nth(t, k, &nzones);
 
         if (z == NULL || k >= nzones)
             break;

@@ -59,20 +59,20 @@ static inline void mag_push(struct mag *m, pm_paddr_t a, _Atomic uint8_t *ps)
     m->rounds = n + 1;
 }
 
-struct pm_smp;
+struct zone_tables;
 
 /*
  * Returns every page of m to its zone (one zone-lock acquisition per run of
  * pages from the same zone: one for a whole batch in the common case).
  * The caller owns m (holds its CPU's lock, or took it off a depot list).
  */
-void mag_drain(struct pm_smp *s, struct mag *m);
+void mag_drain(struct zone_tables *t, struct mag *m);
 
 /*
  * Fills m from the zones with up to capacity - rounds pages under one
  * zone-lock acquisition per zone tried, in table order.
  * Returns how many pages it added.
  */
-unsigned mag_refill(struct pm_smp *s, struct mag *m, unsigned want);
+unsigned mag_refill(struct zone_tables *t, struct mag *m, unsigned want);
 
 #endif /* PM_MAGAZINE_H */

@@ -13,11 +13,10 @@
  * Lock order: the caller holds its CPU (busy, or a drainer's drain_lock);
  * we take zone locks only (leaves), one at a time.
  */
-#include <string.h>
+#include "pcp.h"
+#include "zone_table.h"
 
-#include "smp_internal.h"
-
-void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n)
+void pcp_drain(struct zone_tables *t, struct pcp_list *l, unsigned order, unsigned n)
 {
     unsigned i = 0;
     struct zone *z = NULL;
@@ -26,7 +25,7 @@ void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n)
     while (i < n) {
         unsigned j = i + 1;
 
-        z = smp_zone_of(s, z, pm_paddr_pfn(l->blk[i]));
+        z = zone_table_find_hint(t, z, pm_paddr_pfn(l->blk[i]));
         PM_ASSERT(z != NULL);
         while (j < n && zone_contains_pfn(z, pm_paddr_pfn(l->blk[j])))
             j++;
@@ -36,11 +35,11 @@ void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n)
         i = j;
     }
     l->count -= n;
-    if (l->count > 0)
-        memmove(l->blk, &l->blk[n], (size_t)l->count * sizeof(l->blk[0]));
+    for (unsigned k = 0; k < l->count; k++) /* the rest slide down (no memmove) */
+        l->blk[k] = l->blk[n + k];
 }
 
-unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order)
+unsigned pcp_refill(struct zone_tables *t, struct pcp_list *l, unsigned order)
 {
     unsigned want = l->capacity / 2 > 0 ? l->capacity / 2 : 1;
     unsigned nzones = 0;
@@ -48,7 +47,7 @@ unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order)
 
     PM_ASSERT(want <= l->capacity - l->count);
     for (unsigned k = 0; added < want; k++) {
-        struct zone *z = zone_table_nth(&s->table, k, &nzones);
+        struct zone *z = zone_table_nth(t, k, &nzones);
         unsigned got;
 
         if (z == NULL || k >= nzones)

@@ -67,20 +67,20 @@ static inline void pcp_push(struct pcp_list *l, pm_paddr_t a)
     l->blk[l->count++] = a;
 }
 
-struct pm_smp;
+struct zone_tables;
 
 /*
  * Returns the oldest n blocks of l (of order `order`) to their zones, one
  * zone-lock acquisition per run of blocks from one zone. The caller owns l
  * (its CPU's busy flag, or a drain).
  */
-void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n);
+void pcp_drain(struct zone_tables *t, struct pcp_list *l, unsigned order, unsigned n);
 
 /*
  * Adds up to half the capacity (at least one) blocks of `order` to l from
  * the zones, one zone-lock acquisition per zone tried, in table order.
  * Returns how many blocks it added. Requires room for them.
  */
-unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order);
+unsigned pcp_refill(struct zone_tables *t, struct pcp_list *l, unsigned order);
 
 #endif /* PM_PCP_H */

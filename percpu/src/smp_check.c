@@ -18,14 +18,20 @@
  *   5. the depot's lists are consistent and no magazine is lost:
  *      2 * ncpus + nfull + nempty == nmags.
  */
-#include <stdlib.h>
+#include <physmem/platform.h>
 
 #include "smp_internal.h"
 
+/*
+ * "Cached once" is marked in the page's own state byte, in a bit no state
+ * uses, so the check allocates nothing (a kernel may run it before it has
+ * an allocator); every mark is cleared before pm_smp_check returns.
+ */
+#define CHECK_MARK 0x80u
+
 struct seen {
     struct zone *zone;
-    uint8_t *mark; /* one byte a page */
-    uint64_t cached;
+    uint64_t cached; /* pages of this zone found in magazines and lists */
 };
 
 static struct seen *seen_find(struct seen *v, unsigned n, uint64_t pfn)
@@ -42,17 +48,20 @@ static bool check_cached(struct seen *v, unsigned n, pm_paddr_t a, unsigned orde
 {
     uint64_t pfn = pm_paddr_pfn(a);
     struct seen *sv = seen_find(v, n, pfn);
+    _Atomic uint8_t *ps;
     unsigned held;
+    uint8_t st;
 
     if (sv == NULL || !pm_paddr_is_page_aligned(a) || (pfn & (((uint64_t)1 << order) - 1)) != 0)
         return false; /* outside every zone, or misaligned */
-    if (sv->mark[pfn - sv->zone->base_pfn] != 0)
+    ps = zone_pstate(sv->zone, pfn);
+    st = atomic_load_explicit(ps, memory_order_relaxed);
+    if (st & CHECK_MARK)
         return false; /* cached twice */
-    sv->mark[pfn - sv->zone->base_pfn] = 1;
-    sv->cached += (uint64_t)1 << order;
-    if (atomic_load_explicit(zone_pstate(sv->zone, pfn), memory_order_relaxed) !=
-        zone_page_state(ZONE_PAGE_CACHED, order))
+    if (st != zone_page_state(ZONE_PAGE_CACHED, order))
         return false;
+    atomic_store_explicit(ps, (uint8_t)(st | CHECK_MARK), memory_order_relaxed);
+    sv->cached += (uint64_t)1 << order;
     return pm_buddy_block_order(&sv->zone->buddy, a, &held) == PM_OK && held == order;
 }
 
@@ -89,11 +98,14 @@ static bool check_zone_pages(struct seen *sv, bool cached_mode)
     uint64_t cached = 0, user = 0;
 
     for (uint64_t i = 0; i < z->npages; i++) {
-        uint8_t st = atomic_load_explicit(&z->pstate[i], memory_order_relaxed);
+        uint8_t raw = atomic_load_explicit(&z->pstate[i], memory_order_relaxed);
+        uint8_t st = (uint8_t)(raw & ~CHECK_MARK);
         pm_paddr_t a = pm_paddr_from_pfn(z->base_pfn + i);
         unsigned kind = zone_page_kind(st), order = zone_page_order(st), held;
         bool allocated = pm_buddy_block_order(&z->buddy, a, &held) == PM_OK;
 
+        if (raw & CHECK_MARK && kind != ZONE_PAGE_CACHED)
+            return false; /* marked, so in a magazine or list, yet not CACHED */
         if (st == ZONE_PAGE_OTHER) {
             if (cached_mode && allocated && held <= PCP_MAX_ORDER)
                 return false; /* with caches, such a block is a caller's or cached: lost */
@@ -102,7 +114,7 @@ static bool check_zone_pages(struct seen *sv, bool cached_mode)
         if (order > PCP_MAX_ORDER || !allocated || held != order)
             return false; /* no such state, or the core disagrees */
         if (kind == ZONE_PAGE_CACHED) {
-            if (sv->mark[i] == 0)
+            if ((raw & CHECK_MARK) == 0)
                 return false; /* CACHED, yet in no magazine or list: lost */
             cached += (uint64_t)1 << order;
         } else if (kind == ZONE_PAGE_USER) {
@@ -114,29 +126,36 @@ static bool check_zone_pages(struct seen *sv, bool cached_mode)
     return cached == sv->cached && pm_buddy_free_pages(&z->buddy) + cached + user <= z->npages;
 }
 
+/* Clears every mark check_cached set. */
+static void check_unmark(struct seen *v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        for (uint64_t p = 0; p < v[i].zone->npages; p++) {
+            _Atomic uint8_t *ps = &v[i].zone->pstate[p];
+            uint8_t st = atomic_load_explicit(ps, memory_order_relaxed);
+
+            if (st & CHECK_MARK)
+                atomic_store_explicit(ps, (uint8_t)(st & ~CHECK_MARK), memory_order_relaxed);
+        }
+    }
+}
+
 pm_err_t pm_smp_check(pm_smp_t *s) PM_NO_TSA
 {
+    struct seen v[PM_SMP_MAX_ZONES];
     struct zone_table *t;
-    struct seen *v = NULL;
-    unsigned n = 0;
+    unsigned n;
     pm_err_t err = PM_OK;
 
     if (s == NULL)
         return PM_EINVAL;
-    pthread_mutex_lock(&s->table_mutex);
-    t = s->table;
+    pm_plat_table_lock();
+    t = zone_table_quiet(&s->zones);
     n = t != NULL ? t->nzones : 0;
-    v = calloc(n > 0 ? n : 1, sizeof(*v));
-    if (v == NULL) {
-        pthread_mutex_unlock(&s->table_mutex);
-        return PM_ENOMEM;
-    }
-    for (unsigned i = 0; i < n && err == PM_OK; i++) {
+    for (unsigned i = 0; i < n; i++) {
         v[i].zone = t->zones[i];
-        v[i].mark = calloc(t->zones[i]->npages, 1);
-        if (v[i].mark == NULL)
-            err = PM_ENOMEM;
-        else if (pm_buddy_check(&t->zones[i]->buddy) != PM_OK)
+        v[i].cached = 0;
+        if (err == PM_OK && pm_buddy_check(&t->zones[i]->buddy) != PM_OK)
             err = PM_ECORRUPT;
     }
     if (err == PM_OK && s->cached) {
@@ -161,9 +180,7 @@ pm_err_t pm_smp_check(pm_smp_t *s) PM_NO_TSA
         if (!check_zone_pages(&v[i], s->cached))
             err = PM_ECORRUPT;
     }
-    for (unsigned i = 0; i < n; i++)
-        free(v[i].mark);
-    free(v);
-    pthread_mutex_unlock(&s->table_mutex);
+    check_unmark(v, n);
+    pm_plat_table_unlock();
     return err;
 }

@@ -1,169 +1,65 @@
 /*
- * smp_internal.h - struct pm_smp and the per-CPU cache, shared by smp.c,
- * magazine.c, pcp.c and smp_check.c. Not a public header.
+ * smp_internal.h - struct pm_smp, shared by the SMP layer's files. Not a
+ * public header.
+ *
+ * The data path runs one way:
+ *   smp.c (the API: validate, find the zone once)
+ *     -> magazine_path.c (order 0) / pcp_path.c (orders 1..3): the CPU's cache
+ *       -> depot.c (order-0 magazines shared by all CPUs)
+ *         -> magazine.c / pcp.c (batches to and from zones)
+ *           -> zone.c (lock, page states) -> the buddy core (lib/)
+ * drain.c empties caches (a CPU's, the depot) on request or before ENOMEM;
+ * handshake.c lets a drainer take a CPU's cache from its owner;
+ * smp_create.c builds the allocator and its zones (smp_config.c sizes
+ * them), smp_stats.c sums counters, smp_check.c checks every invariant.
+ * The environment (RCU, remote barrier, memory, yield) is reached only
+ * through physmem/platform.h; platform_user.c is the user-space one.
  */
 #ifndef PM_SMP_INTERNAL_H
 #define PM_SMP_INTERNAL_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 #include <physmem/smp.h>
 #include "debug.h"
 #include "depot.h"
+#include "fault.h"
+#include "handshake.h"
 #include "magazine.h"
 #include "pcp.h"
 #include "zone.h"
 #include "zone_table.h"
 
-#define PM_CACHE_LINE 64
-
-/* cpu_cache.slow: any bit set sends every call of the owner to a slow path. */
-#define CPU_SLOW_DRAIN  1u /* a drainer wants or holds the cache (transient) */
-#define CPU_SLOW_FENCE  2u /* no membarrier: the owner needs a full fence */
-#define CPU_SLOW_STRICT 4u /* PM_SMP_STRICT_FREE: frees compare-and-swap */
-#define CPU_SLOW_WAIT   (CPU_SLOW_DRAIN | CPU_SLOW_FENCE) /* cpu_enter_slow's work */
-
-/*
- * One CPU's cache. Cache line 0 is written by its owner on the fast path
- * (and by a remote drainer, rarely); no two CPUs write one line there.
- *
- * Owner and remote drainer exclude each other with an asymmetric Dekker
- * handshake, so that the owner's fast path has no atomic read-modify-write:
- *
- *   owner (every call)                  remote drainer (rare)
- *   busy = 1                            take drain_lock (drainers queue)
- *   compiler barrier                    slow = mode | CPU_SLOW_DRAIN
- *   if (slow) slow path: wait, retry    membarrier(PRIVATE_EXPEDITED)
- *   ... pop / push ...                  wait until busy == 0
- *   busy = 0 (release)                  ... drain magazines and lists ...
- *                                       slow = mode (release)
- *
- * membarrier() makes every running thread of the process execute a full
- * barrier, which turns the owner's compiler barrier into a real one exactly
- * when a drainer needs it (liburcu's memb flavour rests on the same fact).
- * Either the owner sees the drain bit, or the drainer sees busy: never
- * neither. Where membarrier is missing, `mode` holds CPU_SLOW_FENCE and the
- * owner's slow path adds a full fence.
- *
- * `slow` is the one word the fast path tests: it also holds the allocator's
- * permanent modes (pm_smp.mode: no membarrier, strict free), so
- * the fast path pays one load and one branch for all of them. Drainers of
- * one CPU are serialized by drain_lock, so they write it with plain stores.
- * In a kernel, the same split is preemption off on the owner and an IPI
- * (or the owner's own next call) on the drainer's side.
- *
- * The counters have a single writer, the owner, and are read by
- * pm_smp_stats: relaxed loads and stores, no atomic add.
- *
- * Invariant: loaded and previous are never NULL (with caches); zone is
- * never NULL; pages cached by this CPU
- * == loaded->rounds + previous->rounds + sum over k of pcp[k - 1].count << k
- * <= 2 * batch + pcp_max_pages(batch).
- */
-struct cpu_cache {
-    /* -- cache line 0: the fast path -- */
-    atomic_uint busy;     /* owner: inside a call */
-    atomic_uint slow;     /* CPU_SLOW_*: pm_smp.mode, | DRAIN from a drainer */
-    struct mag *loaded;   /* pop and push here */
-    struct mag *previous; /* swapped in when loaded runs empty or full */
-    struct zone *zone;    /* free's guess at a page's zone: the last one found,
-                             or an empty zone (zones are immortal) */
-    /* -- cache line 1: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
-    struct pcp_list pcp[PCP_MAX_ORDER] __attribute__((aligned(PM_CACHE_LINE)));
-    /* -- cache line 2: statistics, owner-written -- */
-    _Atomic uint64_t allocations __attribute__((aligned(PM_CACHE_LINE)));
-    _Atomic uint64_t failed;
-    _Atomic uint64_t frees;
-    /* -- cache line 3: drainers only -- */
-    ticket_lock_t drain_lock __attribute__((aligned(PM_CACHE_LINE)));
-} __attribute__((aligned(PM_CACHE_LINE)));
-
 struct pm_smp {
-    /* -- read-only after pm_smp_create -- */
+    /* -- read-only after pm_smp_init -- */
     unsigned ncpus;
     unsigned batch; /* magazine capacity, pages per refill and drain */
     unsigned high;  /* pages one CPU may account for: its 2 magazines + depot share */
     unsigned flags;
-    bool cached;     /* !(flags & PM_SMP_NOCACHE) */
-    bool membarrier; /* membarrier(PRIVATE_EXPEDITED) is registered */
-    bool strict;     /* PM_SMP_STRICT_FREE */
-    unsigned mode;   /* CPU_SLOW_* bits every cpu_cache.slow holds when no drainer is there */
+    bool cached;         /* !(flags & PM_SMP_NOCACHE) */
+    bool strict;         /* PM_SMP_STRICT_FREE */
+    bool remote_barrier; /* pm_plat_remote_barrier is in use (else fence mode) */
+    bool owned;          /* made by pm_smp_create: pm_smp_destroy frees it */
+    unsigned mode;       /* CPU_SLOW_* bits every cpu_cache.slow holds when no drainer is there */
     unsigned nmags;
-    struct mag *mag_pool; /* nmags magazines, one allocation */
-    pm_paddr_t *pcp_pool; /* every CPU's per-order lists, one allocation */
+    size_t mag_stride;    /* bytes from one magazine to the next */
+    struct mag *mag_pool; /* nmags magazines */
+    pm_paddr_t *pcp_pool; /* every CPU's per-order lists */
     struct cpu_cache *cpus;
 
-    /* -- the zone table: RCU, written under table_mutex -- */
-    struct zone_table *table;
-    pthread_mutex_t table_mutex;
+    /* -- the zone table: RCU, written under pm_plat_table_lock -- */
+    struct zone_tables zones;
 
     /* -- shared by all CPUs on slow paths -- */
     struct depot depot;
 };
 
-/* ---- owner and drainer ------------------------------------------------------ */
-
-unsigned cpu_enter_slow(struct cpu_cache *c, unsigned slow);
-
-/*
- * The owner starts a call on its CPU slot, fast path half: returns the
- * slow bits, 0 when the call may go on at once. Anything else goes to a
- * slow path, which calls cpu_settle first.
- */
-static inline unsigned cpu_enter_fast(struct cpu_cache *c)
+/* Zone i of a quiet allocator's table (tests, check, stats), or NULL. */
+static inline struct zone *smp_zone_at(struct pm_smp *s, unsigned i)
 {
-    atomic_store_explicit(&c->busy, 1u, memory_order_relaxed);
-    atomic_signal_fence(memory_order_seq_cst);
-    return atomic_load_explicit(&c->slow, memory_order_acquire);
-}
+    struct zone_table *t = zone_table_quiet(&s->zones);
 
-/* After cpu_enter_fast: waits out a drainer; returns the permanent modes. */
-PM_INLINE unsigned cpu_settle(struct cpu_cache *c)
-{
-    unsigned slow = atomic_load_explicit(&c->slow, memory_order_acquire);
-
-    return PM_LIKELY((slow & CPU_SLOW_WAIT) == 0) ? slow : cpu_enter_slow(c, slow);
-}
-
-/* The owner starts a call (any path); returns the permanent modes. */
-static inline unsigned cpu_enter(struct cpu_cache *c)
-{
-    unsigned slow = cpu_enter_fast(c);
-
-    return PM_LIKELY((slow & CPU_SLOW_WAIT) == 0) ? slow : cpu_enter_slow(c, slow);
-}
-
-/* The owner ends its call. */
-static inline void cpu_exit(struct cpu_cache *c)
-{
-    atomic_store_explicit(&c->busy, 0u, memory_order_release);
-}
-
-/* A drainer takes CPU c's cache away from its owner (any thread). */
-void cpu_drain_begin(struct pm_smp *s, struct cpu_cache *c);
-void cpu_drain_end(struct pm_smp *s, struct cpu_cache *c);
-
-/* Single-writer counter: the owner adds, anyone reads. */
-static inline void cpu_count(_Atomic uint64_t *ctr, uint64_t n)
-{
-#if PM_STATS
-    atomic_store_explicit(ctr, atomic_load_explicit(ctr, memory_order_relaxed) + n,
-                          memory_order_relaxed);
-#else
-    (void)ctr;
-    (void)n;
-#endif
-}
-
-/* The zone holding pfn: the hint if it fits, else the table (RCU). */
-struct zone *smp_zone_lookup(struct pm_smp *s, uint64_t pfn);
-
-static inline struct zone *smp_zone_of(struct pm_smp *s, struct zone *hint, uint64_t pfn)
-{
-    if (PM_LIKELY(hint != NULL && zone_contains_pfn(hint, pfn)))
-        return hint;
-    return smp_zone_lookup(s, pfn);
+    return t != NULL && i < t->nzones ? t->zones[i] : NULL;
 }
 
 /*
@@ -177,12 +73,91 @@ static inline bool page_mark_cached(const struct pm_smp *s, _Atomic uint8_t *ps,
     uint8_t cached = zone_page_state(ZONE_PAGE_CACHED, order);
 
     if (PM_UNLIKELY(s->strict))
-        return atomic_compare_exchange_strong_explicit(ps, &st, cached, memory_order_relaxed,
-                                                       memory_order_relaxed);
+        return zone_pstate_cas(ps, st, cached);
     if (atomic_load_explicit(ps, memory_order_relaxed) != st)
         return false;
     atomic_store_explicit(ps, cached, memory_order_relaxed);
     return true;
+}
+
+/* Counts one allocation (failed unless err is PM_OK) and ends the call. */
+static inline pm_err_t cpu_alloc_done(struct cpu_cache *c, pm_err_t err)
+{
+    cpu_count(&c->allocations, 1);
+    if (err != PM_OK)
+        cpu_count(&c->failed, 1);
+    cpu_exit(c);
+    return err;
+}
+
+/* ---- drain.c ---------------------------------------------------------------- */
+
+/* Before PM_ENOMEM: ends the owner's call on c, drains every CPU and the
+ * depot, and opens the call again. */
+void smp_drain_everything(struct pm_smp *s, struct cpu_cache *c);
+
+/* ---- magazine_path.c: order 0 through the CPU's magazines ------------------- */
+
+/* The fast path could not serve a one-page allocation (slow bits, or
+ * `loaded` empty); the owner's call is open and is ended here. */
+pm_err_t mag_alloc_slow(struct pm_smp *s, struct cpu_cache *c, pm_paddr_t *out);
+
+/* `loaded` is full; page a is already marked CACHED (at ps). Ends the call. */
+void mag_free_slow(struct pm_smp *s, struct cpu_cache *c, pm_paddr_t a, _Atomic uint8_t *ps);
+
+/* Finds pages for an empty `loaded`; false if every zone is empty. */
+bool cpu_reload(struct pm_smp *s, struct cpu_cache *c);
+
+/* ---- pcp_path.c: orders 1..3 through the CPU's lists ------------------------ */
+
+/* The list of `order` is empty; the owner's call is open and ends here. */
+pm_err_t pcp_alloc_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t *out);
+
+/* The list of `order` is full; block a is already marked CACHED. Ends the call. */
+void pcp_free_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a);
+
+/* Pops a block of a non-empty list and marks it the caller's. */
+pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigned order);
+
+/* ---- the inline halves ---------------------------------------------------- */
+
+/* Pops a page of a non-empty `loaded` and marks it the caller's. */
+static inline pm_paddr_t cpu_take(struct cpu_cache *c)
+{
+    struct mag *m = c->loaded;
+    _Atomic uint8_t *ps;
+    pm_paddr_t a = mag_pop(m, &ps);
+
+    if (pm_fault_active(PM_FAULT_DOUBLE_HANDOUT) && (pm_paddr_pfn(a) & 63) == 0)
+        m->rounds++; /* injected: the page stays cached as well */
+    atomic_store_explicit(ps, ZONE_PAGE_USER, memory_order_relaxed);
+    return a;
+}
+
+/* A block of order 0..3, already marked CACHED (its head's state byte is
+ * ps), into its CPU's cache; ends the owner's call. */
+static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a,
+                           _Atomic uint8_t *ps)
+{
+    if (order == 0) {
+        if (PM_LIKELY(!mag_is_full(c->loaded))) {
+            mag_push(c->loaded, a, ps);
+            cpu_count(&c->frees, 1);
+            cpu_exit(c);
+        } else {
+            mag_free_slow(s, c, a, ps);
+        }
+    } else {
+        struct pcp_list *l = &c->pcp[order - 1];
+
+        if (PM_LIKELY(!pcp_is_full(l))) {
+            pcp_push(l, a);
+            cpu_count(&c->frees, 1);
+            cpu_exit(c);
+        } else {
+            pcp_free_slow(s, c, order, a);
+        }
+    }
 }
 
 #endif /* PM_SMP_INTERNAL_H */

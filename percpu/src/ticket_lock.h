@@ -10,8 +10,9 @@
  * been preempted when threads outnumber cores, and a pure spin then burns
  * whole time slices for nothing: the lock is handed, in FIFO order, to a
  * waiter that is not running. So only the next waiter in line spins, with
- * `pause`, for TICKET_SPINS rounds; every other waiter, and the next one
- * after that, calls sched_yield() between checks. That keeps 8 threads on
+ * pm_cpu_relax() (`pause`), for TICKET_SPINS rounds; every other waiter,
+ * and the next one after that, calls pm_plat_yield() between checks
+ * (sched_yield() in user space; nothing in a kernel, whose waiters spin). That keeps 8 threads on
  * 2 cores making progress (see bench: locked/pair/threads:8).
  *
  * TSan cannot see ck_pr's inline assembly: acquire and release tell it.
@@ -20,9 +21,10 @@
 #define PM_TICKET_LOCK_H
 
 #include <ck_pr.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <physmem/platform.h>
 
 #include "debug.h"
 #include "tsa.h"
@@ -39,9 +41,6 @@ typedef struct PM_CAPABILITY("mutex") ticket_lock {
     const void *holder; /* the thread that holds it (debug builds) */
 #endif
 } ticket_lock_t;
-
-/* A token unique to the calling thread, for the debug "held by me" assert. */
-const void *ticket_self(void);
 
 static inline void ticket_lock_init(ticket_lock_t *l)
 {
@@ -68,14 +67,14 @@ static inline bool ticket_lock_acquire(ticket_lock_t *l) PM_ACQUIRE(l) PM_NO_TSA
         /* Only the next in line spins; the others would only burn the
          * time slice that the holder or the next waiter may need. */
         if (me - now == 1 && ++spins < TICKET_SPINS)
-            ck_pr_stall();
+            pm_cpu_relax();
         else
-            sched_yield();
+            pm_plat_yield();
     }
     ck_pr_fence_lock();
     pm_tsan_acquire(l);
 #if PM_DEBUG >= 1
-    l->holder = ticket_self();
+    l->holder = pm_plat_self();
 #endif
     return contended;
 }
@@ -94,7 +93,7 @@ static inline void ticket_lock_release(ticket_lock_t *l) PM_RELEASE(l) PM_NO_TSA
 static inline bool ticket_lock_held(const ticket_lock_t *l)
 {
 #if PM_DEBUG >= 1
-    return l->holder == ticket_self();
+    return l->holder == pm_plat_self();
 #else
     (void)l;
     return true;

@@ -14,73 +14,76 @@
  * orders it, and the only racing access, a free of the same page from two
  * CPUs at once, is settled by compare-and-swap (see smp.c).
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "zone.h"
+#include "bytes.h"
 #include "fault.h"
+#include "zone.h"
 
 #define PM_ZONE_LINE 64u
+
+static size_t zone_round_up(size_t v, size_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
 
 /* Bytes of pstate: from base_pfn's line start to the end, whole lines. */
 static size_t zone_pstate_bytes(pm_paddr_t base, size_t npages)
 {
-    size_t bytes = (pm_paddr_pfn(base) & (PM_ZONE_LINE - 1)) + npages;
-    return (bytes + PM_ZONE_LINE - 1) & ~(size_t)(PM_ZONE_LINE - 1);
+    return zone_round_up((pm_paddr_pfn(base) & (PM_ZONE_LINE - 1)) + npages, PM_ZONE_LINE);
 }
 
-const void *ticket_self(void)
+static size_t zone_header_bytes(void)
 {
-    static _Thread_local char token;
-    return &token;
+    return zone_round_up(sizeof(struct zone), PM_ZONE_LINE);
 }
 
-pm_err_t zone_create(pm_paddr_t base, size_t npages, struct zone **out)
+size_t zone_meta_size(pm_paddr_t base, size_t npages)
 {
-    size_t meta_size = pm_buddy_meta_size(base, npages);
+    size_t core;
+
+    if (npages == 0 || (uint64_t)npages > PM_BUDDY_MAX_PAGES)
+        return 0;
+    core = pm_buddy_meta_size(base, npages);
+    if (core == SIZE_MAX)
+        return 0;
+    /* npages <= 2^32: no sum here comes near SIZE_MAX on a 64-bit target,
+     * and a 32-bit one cannot describe that many pages anyway. */
+    return zone_header_bytes() + zone_pstate_bytes(base, npages) + core;
+}
+
+pm_err_t zone_init(void *mem, size_t size, pm_paddr_t base, size_t npages, struct zone **out)
+{
+    size_t need = zone_meta_size(base, npages);
+    unsigned char *p = mem;
+    size_t pbytes;
     struct zone *z;
     pm_err_t err;
 
-    if (meta_size == SIZE_MAX)
+    if (need == 0 || mem == NULL || ((uintptr_t)mem & (PM_SMP_MEM_ALIGN - 1)) != 0 || size < need)
         return PM_EINVAL;
-    z = aligned_alloc(64, sizeof(*z));
-    if (z == NULL)
-        return PM_ENOMEM;
-    *z = (struct zone){0};
+    pbytes = zone_pstate_bytes(base, npages);
+    z = (struct zone *)(void *)p;
+    pm_zero(z, sizeof(*z));
     ticket_lock_init(&z->lock);
-    z->meta = malloc(meta_size > 0 ? meta_size : 1);
     /* pfn p's state lives at offset p % 64 of a cache line, so CPUs that
      * refill aligned runs (pm_buddy_alloc_bulk) never share a line. */
-    z->pstate_mem = aligned_alloc(PM_ZONE_LINE, zone_pstate_bytes(base, npages));
-    if (z->meta == NULL || z->pstate_mem == NULL) {
-        zone_destroy(z);
-        return PM_ENOMEM;
-    }
-    memset(z->pstate_mem, 0, zone_pstate_bytes(base, npages));
-    z->pstate = (_Atomic uint8_t *)z->pstate_mem + (pm_paddr_pfn(base) & (PM_ZONE_LINE - 1));
-    err = pm_buddy_init(&z->buddy, base, npages, z->meta, meta_size);
+    for (size_t i = 0; i < pbytes; i++)
+        atomic_init((_Atomic uint8_t *)(void *)(p + zone_header_bytes() + i), 0);
+    z->pstate = (_Atomic uint8_t *)(void *)(p + zone_header_bytes()) +
+                (pm_paddr_pfn(base) & (PM_ZONE_LINE - 1));
+    err = pm_buddy_init(&z->buddy, base, npages, p + zone_header_bytes() + pbytes,
+                        need - zone_header_bytes() - pbytes);
     /* no hot stack: the magazines are this zone's hot cache, and a second
      * one under the lock would only keep pages from merging */
     if (err == PM_OK)
         err = pm_buddy_set_hot_max(&z->buddy, 0);
-    if (err != PM_OK) {
-        zone_destroy(z);
+    if (err != PM_OK)
         return err;
-    }
     z->base_pfn = pm_paddr_pfn(base);
     z->npages = npages;
-    z->meta_bytes = meta_size + zone_pstate_bytes(base, npages);
+    z->mem = mem;
+    z->meta_bytes = need;
     *out = z;
     return PM_OK;
-}
-
-void zone_destroy(struct zone *z)
-{
-    if (z == NULL)
-        return;
-    free(z->meta);
-    free(z->pstate_mem);
-    free(z);
 }
 
 void zone_lock(struct zone *z) PM_NO_TSA

@@ -2,8 +2,8 @@
  * zone.h - a zone: one buddy core over one physical range, behind one
  * ticket lock, plus the per-page state the SMP layer keeps lock-free.
  *
- * Zones are immortal: created by pm_smp_add_region, freed only by
- * pm_smp_destroy. Only the table that lists them is replaced (RCU, see
+ * Zones are immortal: made by pm_smp_add_region*, ended only by
+ * pm_smp_fini or pm_smp_destroy. Only the table that lists them is replaced (RCU, see
  * zone_table.h), so a zone pointer, once found, stays valid and its
  * read-only fields (base_pfn, npages, pstate) need no lock.
  */
@@ -63,17 +63,24 @@ struct zone {
     uint64_t lock_acquisitions PM_GUARDED_BY(lock);
     uint64_t lock_contentions PM_GUARDED_BY(lock);
 
-    /* -- read-only after zone_create -- */
+    /* -- read-only after zone_init -- */
     uint64_t base_pfn __attribute__((aligned(64)));
     uint64_t npages;
     _Atomic uint8_t *pstate; /* npages entries; pstate[0] is base_pfn's */
-    void *pstate_mem;        /* the allocation: a 64-page aligned run owns a cache line */
-    void *meta;              /* the core's metadata buffer */
-    size_t meta_bytes;       /* core metadata + pstate */
+    void *mem;               /* the buffer all of this lives in */
+    bool owned;              /* mem came from pm_plat_alloc (pm_smp_add_region) */
+    size_t meta_bytes;       /* the buffer's size: zone, pstate, core metadata */
 } __attribute__((aligned(64)));
 
-pm_err_t zone_create(pm_paddr_t base, size_t npages, struct zone **out);
-void zone_destroy(struct zone *z);
+/*
+ * A zone's metadata is one buffer, PM_SMP_MEM_ALIGN aligned:
+ *   [struct zone][pstate: whole cache lines][the core's metadata]
+ * zone_meta_size gives its size (0 for npages 0 or too large); zone_init
+ * builds the zone in it (PM_EINVAL for a NULL, misaligned or short buffer,
+ * nothing written then).
+ */
+size_t zone_meta_size(pm_paddr_t base, size_t npages);
+pm_err_t zone_init(void *mem, size_t size, pm_paddr_t base, size_t npages, struct zone **out);
 
 static inline bool zone_contains_pfn(const struct zone *z, uint64_t pfn)
 {
@@ -83,6 +90,43 @@ static inline bool zone_contains_pfn(const struct zone *z, uint64_t pfn)
 static inline _Atomic uint8_t *zone_pstate(const struct zone *z, uint64_t pfn)
 {
     return &z->pstate[pfn - z->base_pfn];
+}
+
+/*
+ * Compare-and-swap of one page's state byte (PM_SMP_STRICT_FREE). Where the
+ * CPU has no byte-wide compare-and-swap (RISC-V without Zabha: GCC would
+ * call libatomic's __atomic_compare_exchange_1), it is a compare-and-swap
+ * of the aligned 32-bit word holding the byte, as Linux does for cmpxchg
+ * on u8; pstate is whole, aligned cache lines, so that word is ours.
+ * PM_PSTATE_WORD_CAS forces that form (the tests cover it on x86-64).
+ */
+static inline bool zone_pstate_cas(_Atomic uint8_t *ps, uint8_t expect, uint8_t desired)
+{
+#if !defined(PM_PSTATE_WORD_CAS) &&                                                                \
+    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__))
+    return atomic_compare_exchange_strong_explicit(ps, &expect, desired, memory_order_relaxed,
+                                                   memory_order_relaxed);
+#else
+    uintptr_t a = (uintptr_t)ps;
+    _Atomic uint32_t *w = (_Atomic uint32_t *)(a & ~(uintptr_t)3);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    unsigned shift = (3u - (unsigned)(a & 3)) * 8;
+#else
+    unsigned shift = (unsigned)(a & 3) * 8;
+#endif
+    uint32_t old = atomic_load_explicit(w, memory_order_relaxed);
+
+    for (;;) {
+        uint32_t val;
+
+        if ((uint8_t)(old >> shift) != expect)
+            return false;
+        val = (old & ~((uint32_t)0xFF << shift)) | (uint32_t)desired << shift;
+        if (atomic_compare_exchange_weak_explicit(w, &old, val, memory_order_relaxed,
+                                                  memory_order_relaxed))
+            return true;
+    }
+#endif
 }
 
 /* Takes z->lock, counting acquisitions and contentions. */

@@ -1,138 +1,101 @@
 /*
  * zone_table.c - the RCU-published zone table (see zone_table.h).
  *
- * ThreadSanitizer and liburcu 0.13: TSan sees neither the volatile
- * load/store behind rcu_dereference/rcu_assign_pointer as synchronization
- * nor the grace period. In TSan builds only, the pointer is read and written
- * with C11 acquire/release atomics (so the publish is seen), and each reader
- * releases on `gp_token` when it leaves its critical section, which the
- * writer acquires after synchronize_rcu (so the free of the old table is
- * ordered after every read of it). Without TSan the plain liburcu
- * primitives are used.
+ * The pointer is published with a C11 release store and read with an
+ * acquire load (rcu_assign_pointer / rcu_dereference, which every CPU
+ * physmem runs on orders at least as strongly); the read side and the
+ * grace period are the platform's. ThreadSanitizer sees the C11 atomics;
+ * the user-space platform tells it about the grace period
+ * (platform_user.c).
  */
-#include <stdlib.h>
-
-#include <urcu-bp.h>
+#include <physmem/platform.h>
 
 #include "fault.h"
 #include "zone_table.h"
-#include "tsan.h"
 
-static char gp_token; /* TSan's name for "the grace period" */
-
-static inline struct zone_table *table_read(struct zone_table **slot)
+void zone_tables_init(struct zone_tables *t)
 {
-#if PM_TSAN
-    struct zone_table *t = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    pm_tsan_acquire(slot);
-    return t;
-#else
-    return rcu_dereference(*slot);
-#endif
+    atomic_init(&t->cur, NULL);
+    t->buf[0].nzones = 0;
+    t->buf[1].nzones = 0;
 }
 
-static inline void table_publish(struct zone_table **slot, struct zone_table *t)
+static inline struct zone_table *table_read(struct zone_tables *t)
 {
-#if PM_TSAN
-    pm_tsan_release(slot);
-    __atomic_store_n(slot, t, __ATOMIC_RELEASE);
-#else
-    rcu_assign_pointer(*slot, t);
-#endif
+    return atomic_load_explicit(&t->cur, memory_order_acquire);
 }
 
-static inline void table_read_unlock(void)
-{
-    pm_tsan_release(&gp_token);
-    urcu_bp_read_unlock();
-}
-
-static inline void table_synchronize(void)
-{
-    urcu_bp_synchronize_rcu();
-    pm_tsan_acquire(&gp_token);
-}
-
-struct zone *zone_table_find(struct zone_table **slot, uint64_t pfn)
+struct zone *zone_table_find(struct zone_tables *t, uint64_t pfn)
 {
     struct zone *found = NULL;
-    struct zone_table *t;
+    struct zone_table *tab;
 
-    urcu_bp_read_lock();
-    t = table_read(slot);
-    if (t != NULL) {
-        unsigned lo = 0, hi = t->nzones;
+    pm_plat_rcu_read_lock();
+    tab = table_read(t);
+    if (tab != NULL) {
+        unsigned lo = 0, hi = tab->nzones;
 
         while (lo < hi) { /* the last zone whose base <= pfn */
             unsigned mid = lo + ((hi - lo) >> 1);
-            if (t->zones[mid]->base_pfn <= pfn)
+            if (tab->zones[mid]->base_pfn <= pfn)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        if (lo > 0 && zone_contains_pfn(t->zones[lo - 1], pfn))
-            found = t->zones[lo - 1];
+        if (lo > 0 && zone_contains_pfn(tab->zones[lo - 1], pfn))
+            found = tab->zones[lo - 1];
     }
-    table_read_unlock();
+    pm_plat_rcu_read_unlock();
     return found;
 }
 
-struct zone *zone_table_nth(struct zone_table **slot, unsigned i, unsigned *n)
+struct zone *zone_table_nth(struct zone_tables *t, unsigned i, unsigned *n)
 {
     struct zone *z = NULL;
-    struct zone_table *t;
+    struct zone_table *tab;
 
-    urcu_bp_read_lock();
-    t = table_read(slot);
-    *n = t != NULL ? t->nzones : 0;
+    pm_plat_rcu_read_lock();
+    tab = table_read(t);
+    *n = tab != NULL ? tab->nzones : 0;
     if (*n > 0)
-        z = t->zones[i < *n ? i : i % *n];
-    table_read_unlock();
+        z = tab->zones[i < *n ? i : i % *n];
+    pm_plat_rcu_read_unlock();
     return z;
 }
 
-static bool zones_overlap(const struct zone *a, const struct zone *b)
+pm_err_t zone_table_room(struct zone_tables *t, uint64_t base_pfn, uint64_t npages)
 {
-    return a->base_pfn < b->base_pfn + b->npages && b->base_pfn < a->base_pfn + a->npages;
-}
-
-pm_err_t zone_table_insert(struct zone_table **slot, struct zone *z)
-{
-    /* Writers are serialized by the caller: a plain read of the slot is ours. */
-    struct zone_table *old = table_read(slot);
-    unsigned n = old != NULL ? old->nzones : 0;
-    struct zone_table *t;
-    unsigned j = 0;
+    struct zone_table *tab = zone_table_quiet(t); /* we are the only writer */
+    unsigned n = tab != NULL ? tab->nzones : 0;
 
     for (unsigned i = 0; i < n; i++) {
-        if (zones_overlap(old->zones[i], z))
+        const struct zone *z = tab->zones[i];
+
+        if (base_pfn < z->base_pfn + z->npages && z->base_pfn < base_pfn + npages)
             return PM_EINVAL;
     }
-    t = calloc(1, sizeof(*t) + (n + 1) * sizeof(t->zones[0]));
-    if (t == NULL)
-        return PM_ENOMEM;
-    if (pm_fault_active(PM_FAULT_PUBLISH_EARLY))
-        table_publish(slot, t); /* injected: readers may see it half-built */
-    for (unsigned i = 0; i < n; i++) {
-        if (j == i && old->zones[i]->base_pfn > z->base_pfn)
-            t->zones[j++] = z;
-        t->zones[j++] = old->zones[i];
-    }
-    if (j == n)
-        t->zones[j++] = z;
-    t->nzones = j;
-    if (!pm_fault_active(PM_FAULT_PUBLISH_EARLY))
-        table_publish(slot, t);
-    if (old != NULL) {
-        if (!pm_fault_active(PM_FAULT_NO_GRACE_PERIOD)) /* injected: no wait */
-            table_synchronize();
-        free(old);
-    }
-    return PM_OK;
+    return n == PM_SMP_MAX_ZONES ? PM_ENOMEM : PM_OK;
 }
 
-void zone_table_free(struct zone_table **slot)
+void zone_table_insert(struct zone_tables *t, struct zone *z)
 {
-    free(*slot);
-    *slot = NULL;
+    struct zone_table *old = zone_table_quiet(t); /* we are the only writer */
+    struct zone_table *tab = old == &t->buf[0] ? &t->buf[1] : &t->buf[0];
+    unsigned n = old != NULL ? old->nzones : 0;
+    unsigned j = 0;
+
+    if (pm_fault_active(PM_FAULT_PUBLISH_EARLY))
+        atomic_store_explicit(&t->cur, tab, memory_order_release); /* injected: half-built */
+    for (unsigned i = 0; i < n; i++) {
+        if (j == i && old->zones[i]->base_pfn > z->base_pfn)
+            tab->zones[j++] = z;
+        tab->zones[j++] = old->zones[i];
+    }
+    if (j == n)
+        tab->zones[j++] = z;
+    tab->nzones = j;
+    atomic_store_explicit(&t->cur, tab, memory_order_release);
+    /* The old buffer is the next add's spare: nobody may still read it. */
+    if (old != NULL && !pm_fault_active(PM_FAULT_NO_GRACE_PERIOD)) /* injected: no wait */
+        pm_plat_rcu_synchronize();
 }

@@ -1,19 +1,17 @@
 /*
  * zone_table.h - the RCU-published table of zones.
  *
- * Readers (the alloc and free paths: which zone owns this address? which
- * zone comes next?) take no lock: they read the table inside an RCU read-side
- * critical section. pm_smp_add_region builds a new, larger table, publishes
- * it with rcu_assign_pointer, waits for a grace period and frees the old one.
+ * Readers (the alloc and free slow paths: which zone owns this address?
+ * which zone comes next?) take no lock: they read the table inside an RCU
+ * read-side section (pm_plat_rcu_read_lock: urcu-bp in user space, the
+ * kernel's own RCU or epochs elsewhere). pm_smp_add_region builds a new
+ * table in the spare buffer, publishes it with a release store, waits for a
+ * grace period (pm_plat_rcu_synchronize), and only then may the old buffer
+ * become the spare that the next add overwrites. Two fixed buffers live in
+ * the allocator itself, so adding a zone allocates nothing.
  *
- * Flavour: urcu-bp ("bulletproof"). It is the one flavour in which a thread
- * needs no call before its first read-side section (it registers itself) and
- * leaves nothing behind when it exits (a pthread key reclaims its slot): the
- * allocator's callers are arbitrary threads that know nothing of RCU. Its
- * read side costs a thread-local access and compiler barriers (the memory
- * barrier is moved to the grace period with membarrier), and lookups are
- * rare anyway: each CPU caches the zone it used last, and zones never go
- * away, so a cached zone pointer needs no protection.
+ * Lookups are rare anyway: each CPU caches the zone it used last, and zones
+ * never go away, so a zone pointer, once found, needs no protection.
  */
 #ifndef PM_ZONE_TABLE_H
 #define PM_ZONE_TABLE_H
@@ -23,21 +21,51 @@
 /* Sorted by base_pfn; zones do not overlap. Immutable once published. */
 struct zone_table {
     unsigned nzones;
-    struct zone *zones[];
+    struct zone *zones[PM_SMP_MAX_ZONES];
 };
 
+/*
+ * The published table and the two buffers it alternates between.
+ * Invariant: cur is NULL or &buf[0] or &buf[1]; the other buffer is read by
+ * no one once the last add's grace period has passed.
+ */
+struct zone_tables {
+    struct zone_table *_Atomic cur;
+    struct zone_table buf[2];
+};
+
+void zone_tables_init(struct zone_tables *t);
+
 /* The zone holding pfn, or NULL. Lock-free (RCU read side). */
-struct zone *zone_table_find(struct zone_table **slot, uint64_t pfn);
+struct zone *zone_table_find(struct zone_tables *t, uint64_t pfn);
+
+/* The zone holding pfn: the hint if it holds it, else the table. */
+static inline struct zone *zone_table_find_hint(struct zone_tables *t, struct zone *hint,
+                                                uint64_t pfn)
+{
+    if (PM_LIKELY(hint != NULL && zone_contains_pfn(hint, pfn)))
+        return hint;
+    return zone_table_find(t, pfn);
+}
 
 /* Zone number i of the table (wrapping), or NULL for an empty table; *n
  * gets the table size. Lock-free. */
-struct zone *zone_table_nth(struct zone_table **slot, unsigned i, unsigned *n);
+struct zone *zone_table_nth(struct zone_tables *t, unsigned i, unsigned *n);
 
-/* Publishes a table with z added; PM_EINVAL if z overlaps a zone. Writers
- * must be serialized by the caller. Waits for a grace period. */
-pm_err_t zone_table_insert(struct zone_table **slot, struct zone *z);
+/* The published table without the RCU read side: for its writer (who holds
+ * pm_plat_table_lock) and for a quiet allocator. NULL while empty. */
+static inline struct zone_table *zone_table_quiet(struct zone_tables *t)
+{
+    return atomic_load_explicit(&t->cur, memory_order_acquire);
+}
 
-/* Frees the table (not the zones). Nothing may read it any more. */
-void zone_table_free(struct zone_table **slot);
+/* Whether a zone over [base_pfn, base_pfn + npages) may be added: PM_EINVAL
+ * if it overlaps a zone, PM_ENOMEM if the table holds PM_SMP_MAX_ZONES
+ * already. Requires pm_plat_table_lock. */
+pm_err_t zone_table_room(struct zone_tables *t, uint64_t base_pfn, uint64_t npages);
+
+/* Publishes a table with z added (zone_table_room said yes). Requires
+ * pm_plat_table_lock. Waits for a grace period. */
+void zone_table_insert(struct zone_tables *t, struct zone *z);
 
 #endif /* PM_ZONE_TABLE_H */

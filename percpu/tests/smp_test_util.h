@@ -75,8 +75,8 @@ static inline uint64_t ts_raw_locks(pm_smp_t *s) PM_NO_TSA
 {
     uint64_t n = 0;
 
-    for (unsigned i = 0; s->table != NULL && i < s->table->nzones; i++)
-        n += s->table->zones[i]->lock_acquisitions;
+    for (unsigned i = 0; smp_zone_at(s, i) != NULL; i++)
+        n += smp_zone_at(s, i)->lock_acquisitions;
     return n;
 }
 

@@ -31,7 +31,7 @@ static int fx_setup(void **state)
 
     assert_non_null(f);
     f->s = ts_create1(NCPU, BATCH, HIGH, 0, NPG);
-    f->z = f->s->table->zones[0];
+    f->z = smp_zone_at(f->s, 0);
     assert_ok(pm_smp_alloc(f->s, 0, 1, &f->user));
     f->cached = f->s->cpus[0].loaded->round[0];
     f->freepg = ts_pfn_addr(TS_BASE, NPG - 1);
@@ -172,7 +172,7 @@ static void test_lost_page_found_by_drain(void **state)
     atomic_store(ps, ZONE_PAGE_USER);
     ts_destroy(f->s);
     f->s = ts_create1(NCPU, BATCH, HIGH, 0, NPG); /* a fresh one for the teardown */
-    f->z = f->s->table->zones[0];
+    f->z = smp_zone_at(f->s, 0);
     assert_ok(pm_smp_alloc(f->s, 0, 1, &f->user));
 }
 

@@ -68,7 +68,7 @@ static pm_paddr_t fx_alloc_aligned(struct fx *f, unsigned cpu, size_t n, uint64_
  * is cached: the core holds it as free (or as the inside of a block). */
 static pm_paddr_t fx_unallocated(struct fx *f, unsigned order)
 {
-    struct zone *z = f->s->table->zones[0];
+    struct zone *z = smp_zone_at(f->s, 0);
 
     for (uint64_t p = 0; p < NPG; p += (uint64_t)1 << order) {
         pm_paddr_t a = ts_pfn_addr(TS_BASE, p);
@@ -328,7 +328,7 @@ static void test_double_free_block(void **state)
     struct fx *f = *state;
 
     fx_release(f, 0, f->a4); /* into CPU 0's list of order 2 */
-    assert_int_equal(atomic_load(zone_pstate(f->s->table->zones[0], pm_paddr_pfn(f->a4))),
+    assert_int_equal(atomic_load(zone_pstate(smp_zone_at(f->s, 0), pm_paddr_pfn(f->a4))),
                      zone_page_state(ZONE_PAGE_CACHED, 2));
     for (unsigned c = 0; c < NCPU; c++) {
         FREE_FAILS(f->s, c, f->a4, 4, PM_ENOTALLOC);

@@ -26,7 +26,7 @@ static struct pcp_list *list_of(pm_smp_t *s, unsigned cpu, unsigned order)
 
 static uint8_t pstate_of(pm_smp_t *s, pm_paddr_t a)
 {
-    struct zone *z = s->table->zones[0];
+    struct zone *z = smp_zone_at(s, 0);
 
     return atomic_load(zone_pstate(z, pm_paddr_pfn(a)));
 }
@@ -46,7 +46,7 @@ static unsigned core_order(pm_smp_t *s, pm_paddr_t a)
 {
     unsigned o;
 
-    if (pm_buddy_block_order(&s->table->zones[0]->buddy, a, &o) != PM_OK)
+    if (pm_buddy_block_order(&smp_zone_at(s, 0)->buddy, a, &o) != PM_OK)
         return PM_NR_ORDERS;
     return o;
 }
@@ -385,7 +385,7 @@ static void test_pcp_enomem_after_drain(void **state)
 static void test_pcp_check_catches(void **state)
 {
     pm_smp_t *s = ts_create1(NCPU, BATCH, HIGH, 0, NPG);
-    struct zone *z = s->table->zones[0];
+    struct zone *z = smp_zone_at(s, 0);
     struct pcp_list *l;
     pm_paddr_t a, u, saved;
     _Atomic uint8_t *ps;

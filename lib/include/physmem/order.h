@@ -7,6 +7,7 @@
 #ifndef PHYSMEM_ORDER_H
 #define PHYSMEM_ORDER_H
 
+#include <physmem/bits.h>
 #include <physmem/config.h>
 #include <physmem/error.h>
 
@@ -15,7 +16,7 @@ static inline unsigned pm_pages_to_order(size_t pages)
 {
     if (pages <= 1)
         return 0;
-    return (unsigned)(64 - __builtin_clzll((unsigned long long)(pages - 1)));
+    return 64 - pm_clz64((uint64_t)(pages - 1));
 }
 
 static inline size_t pm_order_to_pages(unsigned order)

@@ -125,8 +125,8 @@ typedef struct pm_smp_stats {
  * out of the zone. Every call checks its buffer and returns PM_EINVAL
  * (NULL, misaligned, too small) having written nothing.
  */
-#define PM_SMP_MEM_ALIGN  64 /* alignment of every buffer given to physmem */
-#define PM_SMP_MAX_ZONES 64 /* zones (regions) one allocator holds */
+#define PM_SMP_MEM_ALIGN 64  /* alignment of every buffer given to physmem */
+#define PM_SMP_MAX_ZONES 128 /* zones (regions) one allocator holds */
 
 /* Bytes pm_smp_init needs for cfg. PM_EINVAL for a NULL or bad config. */
 pm_err_t pm_smp_mem_size(const pm_smp_config_t *cfg, size_t *bytes);
