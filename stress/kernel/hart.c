@@ -29,6 +29,8 @@ static _Atomic unsigned barrier_arrived;
 static _Atomic unsigned barrier_gen;
 
 #define BARRIER_TIMEOUT_MS 45000u
+#define HART_SPINS         256u
+#define HART_NAP_US        20u
 
 extern void guest_trap_entry(void);
 
@@ -67,11 +69,37 @@ unsigned hart_wait_online(unsigned want, uint64_t timeout_ms)
     return up;
 }
 
+/* WFI with interrupts masked still wakes on a pending enabled interrupt;
+ * they are unmasked after, so a remote barrier that woke it is served. */
+static void hart_nap(void)
+{
+    unsigned self = hart_id();
+
+    hw_irq_disable();
+    hw_write64(HW_CLINT_MTIMECMP(self), hw_mtime() + HART_NAP_US * (HW_MTIME_HZ / 1000000u));
+    __asm__ __volatile__("csrs mie, %0" ::"r"(HW_MIE_MTIE));
+    hw_wfi();
+    __asm__ __volatile__("csrc mie, %0" ::"r"(HW_MIE_MTIE));
+    hw_write64(HW_CLINT_MTIMECMP(self), UINT64_MAX);
+    hw_irq_enable();
+}
+
+void hart_wait(unsigned *spins)
+{
+    if (*spins < HART_SPINS) {
+        ++*spins;
+        pm_cpu_relax();
+    } else {
+        hart_nap();
+    }
+}
+
 void hart_barrier(const char *what)
 {
     unsigned gen = atomic_load_explicit(&barrier_gen, memory_order_acquire);
     unsigned n = hart_count();
     uint64_t deadline;
+    unsigned spins = 0;
 
     /* Harts that arrive before hart 0 has counted see n == 0 and wait: hart
      * 0 itself arrives only after counting. */
@@ -82,7 +110,7 @@ void hart_barrier(const char *what)
     }
     deadline = hw_mtime_ms() + BARRIER_TIMEOUT_MS;
     while (atomic_load_explicit(&barrier_gen, memory_order_acquire) == gen) {
-        pm_cpu_relax();
+        hart_wait(&spins);
         if (hw_mtime_ms() > deadline)
             verdict_fail("timeout: %u of %u harts reached the barrier before %s",
                          atomic_load_explicit(&barrier_arrived, memory_order_relaxed), hart_count(),

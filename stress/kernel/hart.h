@@ -50,6 +50,14 @@ void hart_enter(unsigned long hartid);
  * fixes hart_count() at the number that did. */
 unsigned hart_wait_online(unsigned want, uint64_t timeout_ms);
 
+/*
+ * One turn of a wait for another hart: pm_cpu_relax() for the first
+ * HART_SPINS turns (*spins counts them), then a nap: WFI until an
+ * interrupt or HART_NAP_US later. Under QEMU a napping vCPU gives its host
+ * thread's CPU to the hart it waits for.
+ */
+void hart_wait(unsigned *spins);
+
 /* Every online hart waits here until all have arrived; interrupts stay on,
  * so remote barriers are still acknowledged. A hart that is not there in
  * time ends the run: FAIL naming the phase `what`. */

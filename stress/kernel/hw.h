@@ -5,7 +5,8 @@
  * RAM is identity-mapped (no MMU, M-mode): a physical address is a pointer.
  *
  *   0x00100000  sifive_test: write 0x5555 to power off (pass), code<<16 | 0x3333 (fail)
- *   0x02000000  CLINT: msip[hart] at +4*hart, mtime at +0xbff8 (10 MHz)
+ *   0x02000000  CLINT: msip[hart] at +4*hart, mtimecmp[hart] at +0x4000+8*hart,
+ *               mtime at +0xbff8 (10 MHz)
  *   0x10000000  ns16550 UART (THR at +0, LSR at +5)
  *   0x80000000  RAM (256 MiB with -m 256M): the kernel image, then
  *   0x80200000  boot memory (the allocator's buffer, _mem region metadata)
@@ -17,25 +18,28 @@
 
 #include <stdint.h>
 
-#define HW_TEST_BASE     0x00100000ul
-#define HW_TEST_PASS     0x5555u
-#define HW_TEST_FAIL     0x3333u
-#define HW_CLINT_BASE    0x02000000ul
-#define HW_CLINT_MSIP(h) (HW_CLINT_BASE + 4ul * (h))
-#define HW_CLINT_MTIME   (HW_CLINT_BASE + 0xbff8ul)
-#define HW_MTIME_HZ      10000000ul
-#define HW_UART_BASE     0x10000000ul
-#define HW_RAM_BASE      0x80000000ul
-#define HW_BOOTMEM_BASE  0x80200000ul
-#define HW_BOOTMEM_END   0x80f00000ul
-#define HW_CONFIG_BASE   0x80f00000ul
-#define HW_REGIONS_BASE  0x81000000ul
-#define HW_REGIONS_END   0x84000000ul
+#define HW_TEST_BASE         0x00100000ul
+#define HW_TEST_PASS         0x5555u
+#define HW_TEST_FAIL         0x3333u
+#define HW_CLINT_BASE        0x02000000ul
+#define HW_CLINT_MSIP(h)     (HW_CLINT_BASE + 4ul * (h))
+#define HW_CLINT_MTIMECMP(h) (HW_CLINT_BASE + 0x4000ul + 8ul * (h))
+#define HW_CLINT_MTIME       (HW_CLINT_BASE + 0xbff8ul)
+#define HW_MTIME_HZ          10000000ul
+#define HW_UART_BASE         0x10000000ul
+#define HW_RAM_BASE          0x80000000ul
+#define HW_BOOTMEM_BASE      0x80200000ul
+#define HW_BOOTMEM_END       0x80f00000ul
+#define HW_CONFIG_BASE       0x80f00000ul
+#define HW_REGIONS_BASE      0x81000000ul
+#define HW_REGIONS_END       0x84000000ul
 
 /* mcause of the machine software interrupt (interrupt bit | 3). */
 #define HW_MCAUSE_INTERRUPT (1ul << 63)
 #define HW_MCAUSE_MSI       3ul
 #define HW_MIE_MSIE         (1ul << 3)
+#define HW_MIE_MTIE         (1ul << 7)
+#define HW_MIE_MTIE         (1ul << 7)
 #define HW_MSTATUS_MIE      (1ul << 3)
 
 static inline void hw_write32(uintptr_t addr, uint32_t v)
@@ -51,6 +55,11 @@ static inline uint8_t hw_read8(uintptr_t addr)
 static inline void hw_write8(uintptr_t addr, uint8_t v)
 {
     *(volatile uint8_t *)addr = v;
+}
+
+static inline void hw_write64(uintptr_t addr, uint64_t v)
+{
+    *(volatile uint64_t *)addr = v;
 }
 
 static inline uint64_t hw_mtime(void)

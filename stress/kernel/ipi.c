@@ -38,6 +38,7 @@ struct ipi_slot {
     _Atomic uint64_t ack;
     _Atomic uint64_t sent;
     _Atomic uint64_t handled;
+    _Atomic uint64_t wait_ticks; /* mtime ticks this hart spent waiting for acks */
 } __attribute__((aligned(64)));
 
 static struct ipi_slot slots[GUEST_MAX_HARTS];
@@ -47,7 +48,7 @@ void ipi_barrier(void)
     unsigned self = hart_id();
     uint64_t want[GUEST_MAX_HARTS];
     unsigned targets = 0; /* bit h: hart h was sent a ticket */
-    uint64_t deadline = hw_mtime_ms() + IPI_TIMEOUT_MS;
+    uint64_t t0 = hw_mtime(), deadline = hw_mtime_ms() + IPI_TIMEOUT_MS;
 
     for (unsigned h = 0; h < GUEST_MAX_HARTS; h++) {
         if (h != self && hart_is_online(h)) {
@@ -60,11 +61,11 @@ void ipi_barrier(void)
         if (targets & (1u << h))
             hw_write32(HW_CLINT_MSIP(h), 1);
     }
-    for (unsigned h = 0; h < GUEST_MAX_HARTS; h++) {
+    for (unsigned h = 0, spins = 0; h < GUEST_MAX_HARTS; h++) {
         if (!(targets & (1u << h)))
             continue;
         while (atomic_load_explicit(&slots[h].ack, memory_order_acquire) < want[h]) {
-            pm_cpu_relax();
+            hart_wait(&spins);
             if (hw_mtime_ms() > deadline)
                 verdict_fail("ipi: hart %u did not acknowledge remote barrier %lu in %u ms", h,
                              (unsigned long)want[h], IPI_TIMEOUT_MS);
@@ -72,6 +73,7 @@ void ipi_barrier(void)
     }
     hw_fence();
     atomic_fetch_add_explicit(&slots[self].sent, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&slots[self].wait_ticks, hw_mtime() - t0, memory_order_relaxed);
 }
 
 void ipi_handle(void)
@@ -95,4 +97,10 @@ uint64_t ipi_sent(unsigned hart)
 uint64_t ipi_handled(unsigned hart)
 {
     return atomic_load_explicit(&slots[hart].handled, memory_order_relaxed);
+}
+
+uint64_t ipi_wait_us(unsigned hart)
+{
+    return atomic_load_explicit(&slots[hart].wait_ticks, memory_order_relaxed) /
+           (HW_MTIME_HZ / 1000000u);
 }

@@ -16,5 +16,7 @@ void ipi_handle(void);
 /* Barriers this hart sent; interrupts this hart handled. */
 uint64_t ipi_sent(unsigned hart);
 uint64_t ipi_handled(unsigned hart);
+/* Microseconds this hart spent in ipi_barrier, sending and waiting. */
+uint64_t ipi_wait_us(unsigned hart);
 
 #endif /* GUEST_IPI_H */

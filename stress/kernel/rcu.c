@@ -72,6 +72,7 @@ void rcu_synchronize(void)
     hw_fence();
     for (unsigned h = 0; h < GUEST_MAX_HARTS; h++) {
         uint64_t s;
+        unsigned spins = 0;
 
         if (h == self || !hart_is_online(h))
             continue;
@@ -79,7 +80,7 @@ void rcu_synchronize(void)
         if ((s & 1) == 0)
             continue;
         while (atomic_load_explicit(&harts[h].seq, memory_order_acquire) == s) {
-            pm_cpu_relax();
+            hart_wait(&spins);
             if (hw_mtime_ms() > deadline)
                 verdict_fail("rcu: hart %u stayed in one read-side section for %u ms", h,
                              RCU_TIMEOUT_MS);

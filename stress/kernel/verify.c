@@ -36,7 +36,7 @@ void verify_final(void)
     pm_smp_stats_t st;
     pm_order_stats_t os[PM_NR_ORDERS];
     uint64_t want[PM_NR_ORDERS], pages, ops = 0, sent = 0, drains = 0, enomem = 0, hot = 0;
-    uint64_t ipis = 0, handled = 0, syncs = 0;
+    uint64_t ipis = 0, handled = 0, ipi_us = 0, syncs = 0;
     char per_hart[96];
     size_t len = 0;
     pm_err_t err;
@@ -80,6 +80,7 @@ void verify_final(void)
         hot += c->hot_blocks;
         ipis += ipi_sent(h);
         handled += ipi_handled(h);
+        ipi_us += ipi_wait_us(h);
         syncs += rcu_syncs(h);
         len += fmt_format(per_hart + len, sizeof(per_hart) - len, "%s%lu", h ? "/" : "",
                           (unsigned long)(c->allocs + c->frees));
@@ -89,9 +90,9 @@ void verify_final(void)
     if (hot == 0)
         verdict_fail("hot-add: the hot-added regions never served an allocation");
     verdict_pass("ops=%lu per-hart=%s xfer=%lu drains=%lu enomem=%lu hot-blocks=%lu ipis=%lu/%lu "
-                 "rcu-syncs=%lu zones=%lu pages=%lu",
+                 "ipi-wait-ms=%lu rcu-syncs=%lu zones=%lu pages=%lu",
                  (unsigned long)ops, per_hart, (unsigned long)sent, (unsigned long)drains,
                  (unsigned long)enomem, (unsigned long)hot, (unsigned long)ipis,
-                 (unsigned long)handled, (unsigned long)syncs, (unsigned long)st.zones,
-                 (unsigned long)st.total_pages);
+                 (unsigned long)handled, (unsigned long)(ipi_us / 1000), (unsigned long)syncs,
+                 (unsigned long)st.zones, (unsigned long)st.total_pages);
 }
