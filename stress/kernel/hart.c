@@ -9,8 +9,10 @@
  * within a deadline; the others wait at the first barrier.
  *
  * The barrier is a sense-reversing counter: the last to arrive resets the
- * count and bumps the generation the others spin on. Waiting is a spin with
- * interrupts on, under a deadline measured on the CLINT's mtime.
+ * count and bumps the generation the others wait on. Every wait for another
+ * hart (hart_wait) spins a while, then naps in WFI with the hart's timer
+ * set a little ahead, with interrupts on; the barrier's wait has a deadline
+ * on the CLINT's mtime that grows with the run's scale.
  */
 #include "hart.h"
 
@@ -18,6 +20,7 @@
 
 #include <physmem/platform.h>
 
+#include "config.h"
 #include "hw.h"
 #include "verdict.h"
 
@@ -28,7 +31,7 @@ static _Atomic unsigned harts_fixed;
 static _Atomic unsigned barrier_arrived;
 static _Atomic unsigned barrier_gen;
 
-#define BARRIER_TIMEOUT_MS 45000u
+#define BARRIER_TIMEOUT_MS 45000u /* per unit of scale: a phase's length grows with it */
 #define HART_SPINS         256u
 #define HART_NAP_US        20u
 
@@ -108,7 +111,8 @@ void hart_barrier(const char *what)
         atomic_store_explicit(&barrier_gen, gen + 1, memory_order_release);
         return;
     }
-    deadline = hw_mtime_ms() + BARRIER_TIMEOUT_MS;
+    /* guest_config is hart 0's until it publishes the hart count. */
+    deadline = hw_mtime_ms() + (uint64_t)BARRIER_TIMEOUT_MS * (n ? guest_config.scale : 1);
     while (atomic_load_explicit(&barrier_gen, memory_order_acquire) == gen) {
         hart_wait(&spins);
         if (hw_mtime_ms() > deadline)

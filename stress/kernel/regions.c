@@ -42,6 +42,9 @@ void region_add(pm_smp_t *s, unsigned i)
     size_t carved = 0, msz = 0;
     pm_err_t err;
 
+    if (r->base < HW_REGIONS_BASE || r->base + r->npages * PAGE > HW_REGIONS_END)
+        verdict_fail("region %u [0x%lx, +%lu pages) leaves the regions' window (hw.h)", i,
+                     (unsigned long)r->base, (unsigned long)r->npages);
     if (r->how == REGION_CARVE) {
         err = pm_smp_add_region_carve(s, base, r->npages, (void *)(uintptr_t)r->base, &carved);
         if (err != PM_OK)
