@@ -1,18 +1,19 @@
 /*
  * config.c - the settings QEMU's loader device left at HW_CONFIG_BASE
- * (config.h): six little-endian 64-bit words, checked and copied once by
+ * (config.h): seven little-endian 64-bit words, checked and copied once by
  * hart 0 before the other harts run. The region and boot memory never
  * cover that page (hw.h), so the words stay readable for the whole run.
  */
 #include "config.h"
 
 #include <physmem/fault.h>
+#include <physmem/smp.h>
 
 #include "hart.h"
 #include "hw.h"
 #include "verdict.h"
 
-#define CONFIG_WORDS 6
+#define CONFIG_WORDS 7
 
 struct guest_config guest_config = {
     .seed = 1, .mode = GUEST_MODE_IPI, .fault = 0, .scale = 1, .harts = 4};
@@ -43,6 +44,10 @@ void config_read(void)
         verdict_fail("config: %lu harts (1..%u)", (unsigned long)v[5], GUEST_MAX_HARTS);
     if (v[5] != 0)
         guest_config.harts = (unsigned)v[5];
+    if (v[6] & ~(uint64_t)(PM_SMP_NOCACHE | PM_SMP_STRICT_FREE | PM_SMP_NO_MEMBARRIER))
+        verdict_fail("config: flags 0x%lx (PM_SMP_NOCACHE, _STRICT_FREE, _NO_MEMBARRIER)",
+                     (unsigned long)v[6]);
+    guest_config.flags = (unsigned)v[6];
 }
 
 const char *config_mode_name(void)

@@ -7,10 +7,12 @@
  *   -device loader,addr=0x80f00010,data=MODE,data-len=8   0 ipi, 1 fence
  *   -device loader,addr=0x80f00018,data=FAULT,data-len=8  mask of enum pm_fault
  *   -device loader,addr=0x80f00020,data=SCALE,data-len=8  ops multiplier, 1..1000
- *   -device loader,addr=0x80f00028,data=HARTS,data-len=8  harts to wait for, 1..8
+ *   -device loader,addr=0x80f00028,data=HARTS,data-len=8  harts to wait for, 1..8 (= -smp)
+ *   -device loader,addr=0x80f00030,data=FLAGS,data-len=8  pm_smp_config.flags (PM_SMP_*)
  *
  * Without the magic word every setting is its default (seed 1, ipi, no
- * fault, scale 1, 4 harts). A word of 0 (not written) is its default too.
+ * fault, scale 1, 4 harts, no flags). A word of 0 (not written) is its
+ * default too.
  */
 #ifndef GUEST_CONFIG_H
 #define GUEST_CONFIG_H
@@ -28,13 +30,14 @@ struct guest_config {
     unsigned fault; /* enum pm_fault mask */
     unsigned scale;
     unsigned harts;
+    unsigned flags;   /* pm_smp_config.flags */
     bool from_loader; /* the magic word was there */
 };
 
 extern struct guest_config guest_config;
 
 /* Hart 0, before anything else: fills guest_config. A bad word (a mode,
- * fault, scale or hart count out of range) ends the run: FAIL. */
+ * fault, scale, hart count or flag out of range) ends the run: FAIL. */
 void config_read(void);
 
 const char *config_mode_name(void);

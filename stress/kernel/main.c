@@ -30,8 +30,10 @@ void guest_main(unsigned long hartid);
 
 static void setup(void)
 {
-    pm_smp_config_t cfg = {
-        .ncpus = hart_count(), .batch = GUEST_BATCH, .high = GUEST_HIGH, .flags = 0};
+    pm_smp_config_t cfg = {.ncpus = hart_count(),
+                           .batch = GUEST_BATCH,
+                           .high = GUEST_HIGH,
+                           .flags = guest_config.flags};
     size_t size;
     void *buf;
     pm_err_t err;

@@ -55,9 +55,9 @@ void verdict_fail(const char *fmt, ...)
     n += fmt_vformat(line + n, sizeof(line) - n, fmt, ap);
     va_end(ap);
     fmt_format(line + n, sizeof(line) - n,
-               " (mode=%s harts=%u seed=%lu fault=%s hart=%u t=%lums)\n", config_mode_name(),
-               hart_count(), (unsigned long)guest_config.seed, config_fault_name(), hart_id(),
-               (unsigned long)hw_mtime_ms());
+               " (mode=%s harts=%u seed=%lu fault=%s flags=0x%x hart=%u t=%lums)\n",
+               config_mode_name(), hart_count(), (unsigned long)guest_config.seed,
+               config_fault_name(), guest_config.flags, hart_id(), (unsigned long)hw_mtime_ms());
     uart_write(line);
     power_off(false);
 }
@@ -69,9 +69,10 @@ void verdict_pass(const char *fmt, ...)
 
     if (!take())
         park();
-    n = fmt_format(line, sizeof(line), "physmem-guest: PASS mode=%s harts=%u seed=%lu fault=%s ",
+    n = fmt_format(line, sizeof(line),
+                   "physmem-guest: PASS mode=%s harts=%u seed=%lu fault=%s flags=0x%x ",
                    config_mode_name(), hart_count(), (unsigned long)guest_config.seed,
-                   config_fault_name());
+                   config_fault_name(), guest_config.flags);
     va_start(ap, fmt);
     n += fmt_vformat(line + n, sizeof(line) - n, fmt, ap);
     va_end(ap);
