@@ -9,14 +9,17 @@
  *                  carving of the zones (regions.c): nothing left unmerged
  *   consistent     pm_smp_check
  *   hooks          pm_plat_alloc never called (all memory was given);
- *                  pm_plat_remote_barrier_init called once; in IPI mode,
- *                  remote barriers were sent; the hot-added regions served
- *                  allocations
+ *                  pm_plat_remote_barrier_init called once (not at all
+ *                  with PM_SMP_NOCACHE or PM_SMP_NO_MEMBARRIER); in IPI
+ *                  mode (unless one of those flags), remote barriers were
+ *                  sent
+ *   hot-add        the hot-added regions served allocations
  *
  * Then PASS with the figures: ops (allocations and frees, each one's
  * stamps verified) in all and per hart, blocks freed by another hart,
- * remote drains, PM_ENOMEM answers, blocks from hot-added regions, IPIs
- * sent/handled and grace periods.
+ * remote drains, PM_ENOMEM answers, blocks from hot-added regions, remote
+ * barriers sent / IPIs handled, time spent in remote barriers, grace
+ * periods, zones and pages.
  */
 #include "verify.h"
 

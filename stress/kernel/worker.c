@@ -11,7 +11,7 @@
  * got it or, one time in four in the mixed phase, by another hart it is
  * mailed to (mailbox.c), which checks the original owner's stamp.
  *
- * Sizes: memory is tight on purpose. The two boot regions hold about 3500
+ * Sizes: memory is tight on purpose. The two boot regions hold about 3560
  * pages and the harts, WORKER_LIVE blocks each of mean size about 37
  * pages, want about as many, so PM_ENOMEM (with the drain of every cache
  * it implies) is common until the hot-added regions arrive.
