@@ -90,7 +90,7 @@ PM_NOINLINE PM_COLD unsigned cpu_enter_slow(struct cpu_cache *c, unsigned slow)
 
     for (;;) {
         if (slow & CPU_SLOW_FENCE) {
-            atomic_thread_fence(memory_order_seq_cst);
+            pm_fence_full(&c->slow);
             slow = atomic_load_explicit(&c->slow, memory_order_acquire);
         }
         if ((slow & CPU_SLOW_DRAIN) == 0)
@@ -99,17 +99,18 @@ PM_NOINLINE PM_COLD unsigned cpu_enter_slow(struct cpu_cache *c, unsigned slow)
         while ((atomic_load_explicit(&c->slow, memory_order_acquire) & CPU_SLOW_DRAIN) != 0)
             cpu_wait(&spins);
         atomic_store_explicit(&c->busy, 1u, memory_order_relaxed);
-        atomic_thread_fence(memory_order_seq_cst);
+        pm_fence_full(&c->slow);
         slow = atomic_load_explicit(&c->slow, memory_order_acquire);
     }
 }
 
-static void smp_heavy_barrier(struct pm_smp *s)
+/* The drainer's side of CPU c's handshake (the owner's fence pairs on c->slow). */
+static void smp_heavy_barrier(struct pm_smp *s, struct cpu_cache *c)
 {
     if (s->membarrier)
         syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
     else
-        atomic_thread_fence(memory_order_seq_cst);
+        pm_fence_full(&c->slow);
 }
 
 void cpu_drain_begin(struct pm_smp *s, struct cpu_cache *c) PM_NO_TSA
@@ -118,7 +119,7 @@ void cpu_drain_begin(struct pm_smp *s, struct cpu_cache *c) PM_NO_TSA
 
     ticket_lock_acquire(&c->drain_lock);
     atomic_store_explicit(&c->slow, s->mode | CPU_SLOW_DRAIN, memory_order_relaxed);
-    smp_heavy_barrier(s);
+    smp_heavy_barrier(s, c);
     while (atomic_load_explicit(&c->busy, memory_order_acquire) != 0)
         cpu_wait(&spins);
 }
