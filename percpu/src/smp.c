@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "smp_config.h"
 #include "smp_internal.h"
 
 /* ---- zones ---------------------------------------------------------------- */
@@ -145,57 +146,24 @@ static bool smp_membarrier_register(void)
  * CPU takes its slow path and finds the real zone. Never locked. */
 static struct zone smp_no_zone;
 
-/* A magazine and its round[] and ps[] arrays. */
-static size_t mag_stride(unsigned batch)
-{
-    size_t sz =
-        sizeof(struct mag) + (size_t)batch * (sizeof(pm_paddr_t) + sizeof(_Atomic uint8_t *));
-    return (sz + PM_CACHE_LINE - 1) & ~(size_t)(PM_CACHE_LINE - 1);
-}
-
 static struct mag *mag_at(struct pm_smp *s, unsigned i)
 {
-    return (struct mag *)((char *)s->mag_pool + (size_t)i * mag_stride(s->batch));
-}
-
-static pm_err_t smp_config_resolve(const pm_smp_config_t *cfg, pm_smp_config_t *out)
-{
-    *out = *cfg;
-    if (out->ncpus == 0 || out->ncpus > PM_MAX_CPUS)
-        return PM_EINVAL;
-    if ((out->flags & ~(PM_SMP_NOCACHE | PM_SMP_STRICT_FREE | PM_SMP_NO_MEMBARRIER)) != 0)
-        return PM_EINVAL;
-    if (out->batch == 0)
-        out->batch = PM_SMP_DEFAULT_BATCH;
-    if (out->batch > PM_SMP_MAX_BATCH)
-        return PM_EINVAL;
-    if (out->high == 0)
-        out->high = out->batch * 2 > PM_SMP_DEFAULT_HIGH ? out->batch * 2 : PM_SMP_DEFAULT_HIGH;
-    if (out->high < 2 * out->batch)
-        return PM_EINVAL;
-    return PM_OK;
-}
-
-/* Entries of one CPU's per-order lists, all orders. */
-static unsigned pcp_blocks_per_cpu(unsigned batch)
-{
-    unsigned n = 0;
-
-    for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
-        n += pcp_capacity(batch, k);
-    return n;
+    return (struct mag *)((char *)s->mag_pool + (size_t)i * smp_mag_stride(s->batch));
 }
 
 pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
 {
     pm_smp_config_t c;
+    struct smp_layout lay;
     struct pm_smp *s;
-    unsigned max_full, pcp_blocks;
     pm_err_t err;
 
     if (cfg == NULL || out == NULL)
         return PM_EINVAL;
+    /* every size is known, and checked, before anything is allocated */
     err = smp_config_resolve(cfg, &c);
+    if (err == PM_OK)
+        err = smp_layout(&c, &lay);
     if (err != PM_OK)
         return err;
     s = calloc(1, sizeof(*s));
@@ -206,23 +174,11 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
     s->high = c.high;
     s->flags = c.flags;
     s->cached = (c.flags & PM_SMP_NOCACHE) == 0;
-    s->membarrier = s->cached && (c.flags & PM_SMP_NO_MEMBARRIER) == 0 && smp_membarrier_register();
     s->strict = (c.flags & PM_SMP_STRICT_FREE) != 0;
-    /* Without caches pm_smp_alloc and pm_smp_free go straight to the
-     * general path, and nothing is ever drained: no mode, no fence. */
-    s->mode = !s->cached
-                  ? 0u
-                  : (s->membarrier ? 0u : CPU_SLOW_FENCE) | (s->strict ? CPU_SLOW_STRICT : 0u);
-    /* Each CPU may account for `high` pages: 2 magazines of its own, the
-     * rest as its share of the depot's full magazines. */
-    max_full = s->cached ? (unsigned)((uint64_t)c.ncpus * (c.high - 2 * c.batch) / c.batch) : 0;
-    depot_init(&s->depot, max_full);
-    pthread_mutex_init(&s->table_mutex, NULL);
-    s->cpus = aligned_alloc(PM_CACHE_LINE, sizeof(struct cpu_cache) * c.ncpus);
-    s->nmags = s->cached ? 2 * c.ncpus + max_full + 1 : 0;
-    s->mag_pool = s->nmags ? aligned_alloc(PM_CACHE_LINE, mag_stride(c.batch) * s->nmags) : NULL;
-    pcp_blocks = s->cached ? pcp_blocks_per_cpu(c.batch) : 0;
-    s->pcp_pool = s->cached ? calloc((size_t)c.ncpus * pcp_blocks, sizeof(pm_paddr_t)) : NULL;
+    s->cpus = aligned_alloc(PM_CACHE_LINE, lay.cpus_bytes);
+    s->nmags = (unsigned)lay.nmags; /* smp_layout: at most UINT_MAX */
+    s->mag_pool = s->nmags ? aligned_alloc(PM_CACHE_LINE, lay.mag_bytes) : NULL;
+    s->pcp_pool = s->cached ? calloc(1, lay.pcp_bytes) : NULL;
     if (s->cpus == NULL || (s->nmags && s->mag_pool == NULL) ||
         (s->cached && s->pcp_pool == NULL)) {
         free(s->cpus);
@@ -231,7 +187,17 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
         free(s);
         return PM_ENOMEM;
     }
-    memset(s->cpus, 0, sizeof(struct cpu_cache) * c.ncpus);
+    s->membarrier = s->cached && (c.flags & PM_SMP_NO_MEMBARRIER) == 0 && smp_membarrier_register();
+    /* Without caches pm_smp_alloc and pm_smp_free go straight to the
+     * general path, and nothing is ever drained: no mode, no fence. */
+    s->mode = !s->cached
+                  ? 0u
+                  : (s->membarrier ? 0u : CPU_SLOW_FENCE) | (s->strict ? CPU_SLOW_STRICT : 0u);
+    /* Each CPU may account for `high` pages: 2 magazines of its own, the
+     * rest as its share of the depot's full magazines. */
+    depot_init(&s->depot, (unsigned)lay.max_full);
+    pthread_mutex_init(&s->table_mutex, NULL);
+    memset(s->cpus, 0, lay.cpus_bytes);
     for (unsigned i = 0; i < s->nmags; i++) {
         struct mag *m = mag_at(s, i);
         m->next = NULL;
@@ -250,7 +216,7 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
             struct pcp_list *l = &s->cpus[i].pcp[k - 1];
 
             l->capacity = pcp_capacity(c.batch, k);
-            l->blk = &s->pcp_pool[(size_t)i * pcp_blocks + at];
+            l->blk = &s->pcp_pool[(size_t)i * lay.pcp_blocks + at];
             at += l->capacity;
         }
     }

@@ -58,6 +58,11 @@ static void test_config_invalid(void **state)
         {.ncpus = 2, .batch = 0, .high = 2 * PM_SMP_DEFAULT_BATCH - 1}, /* the default batch too */
         {.ncpus = 2, .flags = 0x40000000u},                             /* unknown flag */
         {.ncpus = 2, .flags = PM_SMP_NOCACHE | 0x80000000u},
+        /* accepted once, then crashed (issue 12): the magazine count wrapped
+         * in 32 bits, or create wrote gigabytes (test_smp_config has more) */
+        {.ncpus = 1, .batch = 1, .high = 0xFFFFFFFFu},
+        {.ncpus = 2, .batch = 1, .high = 0x80000001u},
+        {.ncpus = 1, .batch = 1, .high = 1u << 28},
     };
 
     (void)state;

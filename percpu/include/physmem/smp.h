@@ -43,7 +43,16 @@
 
 #include <physmem/physmem.h>
 
-#define PM_MAX_CPUS 256
+/*
+ * The configuration's bounds (pm_smp_config_t below). pm_smp_create refuses
+ * a config outside them with PM_EINVAL and allocates nothing; inside them,
+ * everything it allocates is sized up front in 64 bits: just over 64 MiB at
+ * most (256 CPUs, batch 1, high 4096: a million one-page magazines), about
+ * 9 KiB a CPU with the defaults.
+ */
+#define PM_MAX_CPUS      256  /* ncpus: 1..PM_MAX_CPUS */
+#define PM_SMP_MAX_BATCH 512  /* batch: 0 (the default) or 1..PM_SMP_MAX_BATCH */
+#define PM_SMP_MAX_HIGH  4096 /* high: 0 (the default) or 2 * batch..PM_SMP_MAX_HIGH */
 
 /* Defaults when the config leaves batch or high at 0. */
 #define PM_SMP_DEFAULT_BATCH 64  /* pages per refill or drain; also magazine size */
@@ -74,18 +83,20 @@
  * and slower. The tests set it to cover that path.
  */
 #define PM_SMP_NO_MEMBARRIER 0x4u
+/* flags: any OR of these; any other bit is PM_EINVAL. */
+#define PM_SMP_FLAGS_ALL (PM_SMP_NOCACHE | PM_SMP_STRICT_FREE | PM_SMP_NO_MEMBARRIER)
 
 typedef struct pm_smp pm_smp_t;
 
 typedef struct pm_smp_config {
     unsigned ncpus; /* 1..PM_MAX_CPUS */
-    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH; 1..PM_SMP_MAX_BATCH; the list of
-                       order k holds max(2, batch >> k) blocks */
-    unsigned high;  /* 0: PM_SMP_DEFAULT_HIGH; at least 2 * batch */
-    unsigned flags;
+    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH (64); else 1..PM_SMP_MAX_BATCH; the list
+                       of order k holds max(2, batch >> k) blocks */
+    unsigned high;  /* 0: max(PM_SMP_DEFAULT_HIGH, 2 * batch), so 512 up to batch 256
+                       and 2 * batch above (1024 for batch 512); else
+                       2 * batch..PM_SMP_MAX_HIGH */
+    unsigned flags; /* PM_SMP_* above, within PM_SMP_FLAGS_ALL */
 } pm_smp_config_t;
-
-#define PM_SMP_MAX_BATCH 512
 
 typedef struct pm_smp_stats {
     uint64_t total_pages;
