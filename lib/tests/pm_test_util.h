@@ -169,7 +169,7 @@ static inline void tb_snap_assert_same(struct tb_snap *s, const pm_buddy_t *b, u
     assert_int_equal(want.npages, b->npages);
     assert_int_equal(want.free_pages, b->free_pages);
     assert_int_equal(want.magic, b->magic);
-    assert_int_equal(want.owns_meta, b->owns_meta);
+    assert_ptr_equal(want.owned_meta, b->owned_meta);
     assert_int_equal(want.nhot, b->nhot);
     assert_int_equal(want.hot_max, b->hot_max);
     if (want.nhot > 0)

@@ -387,6 +387,8 @@ static void test_buddy_carve_1000_pages(void **state)
     pm_buddy_destroy(b);
 }
 
+static uint32_t static_meta[2048 * 3];
+
 static void test_buddy_zero_page_allocator(void **state)
 {
     pm_buddy_t z = PM_BUDDY_UNINIT;
@@ -405,9 +407,14 @@ static void test_buddy_zero_page_allocator(void **state)
     assert_int_equal(pm_buddy_alloc_bulk(b, 0, 4, &a), 0);
     assert_ok(pm_buddy_check(b));
     pm_buddy_destroy(b);
-    /* no metadata needed at all */
+    /* no metadata needed at all, but a buffer all the same: buddy.h says a
+     * NULL one is PM_EINVAL, and it is, for 0 pages too (issue 12) */
     assert_int_equal(pm_buddy_meta_size(pm_paddr(0), 0), 0);
-    assert_ok(pm_buddy_init(&z, pm_paddr(0), 0, NULL, 0));
+    assert_err(pm_buddy_init(&z, pm_paddr(0), 0, NULL, 0), PM_EINVAL);
+    assert_false(pm_buddy_is_initialized(&z));
+    assert_err(pm_buddy_init(&z, pm_paddr(0), 0, (char *)static_meta + 1, 0), PM_EINVAL);
+    assert_false(pm_buddy_is_initialized(&z));
+    assert_ok(pm_buddy_init(&z, pm_paddr(0), 0, static_meta, 0));
     assert_ok(pm_buddy_check(&z));
     assert_err(pm_buddy_alloc(&z, 1, &a), PM_ENOMEM);
     pm_buddy_fini(&z);
@@ -415,7 +422,6 @@ static void test_buddy_zero_page_allocator(void **state)
 
 /* A kernel's way: a static allocator, initialized later over a static buffer. */
 static pm_buddy_t static_buddy = PM_BUDDY_UNINIT;
-static uint32_t static_meta[2048 * 3];
 
 static void test_buddy_static_uninit(void **state)
 {

@@ -267,6 +267,7 @@ static void test_create_enomem(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+        long live = af_live;
         unsigned long n;
         pm_smp_t *s = NULL;
 
@@ -280,6 +281,7 @@ static void test_create_enomem(void **state)
             af_reset(k);
             assert_err(pm_smp_create(&cs[i], &s), PM_ENOMEM);
             assert_ptr_equal(s, UNTOUCHED);
+            assert_int_equal(af_live, live); /* nothing leaked */
         }
         af_reset(0);
     }
@@ -292,12 +294,14 @@ static void test_add_region_enomem(void **state)
     pm_smp_t *s = ts_create1(2, 8, 16, 0, 64);
     pm_paddr_t a;
     unsigned long n;
+    long live;
 
     (void)state;
     assert_ok(pm_smp_alloc(s, 0, 1, &a));
     af_reset(0);
     assert_ok(pm_smp_add_region(s, ts_pfn_addr(TS_BASE, 1024), 32));
     n = af_calls;
+    live = af_live;
     assert_true(n >= 3); /* zone, metadata, page states, table */
     for (unsigned long k = 1; k <= n; k++) {
         pm_smp_stats_t st;
@@ -305,6 +309,7 @@ static void test_add_region_enomem(void **state)
         af_reset(k);
         assert_err(pm_smp_add_region(s, ts_pfn_addr(TS_BASE, 2048), 16), PM_ENOMEM);
         af_reset(0);
+        assert_int_equal(af_live, live); /* nothing leaked */
         st = ts_stats(s);
         assert_int_equal(st.zones, 2);
         assert_int_equal(st.total_pages, 64 + 32);

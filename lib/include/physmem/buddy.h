@@ -58,7 +58,7 @@ typedef struct pm_buddy {
     uint32_t nhot;                /* order-0 pages on the hot stack */
     uint32_t hot_max;             /* most pages the hot stack keeps */
     uint32_t magic;               /* PM_BUDDY_MAGIC once initialized */
-    bool owns_meta;               /* metadata from pm_buddy_create() */
+    void *owned_meta; /* pm_buddy_create()'s metadata, freed by pm_buddy_destroy() only */
     /* statistics (PM_STATS) */
     uint64_t st_allocations, st_failed, st_frees, st_splits, st_coalesces;
     uint64_t st_peak_used, st_requested;
@@ -79,16 +79,30 @@ size_t pm_buddy_meta_size(pm_paddr_t base, size_t npages);
  * buffer (4-byte aligned, at least pm_buddy_meta_size() bytes; it must stay
  * valid until pm_buddy_fini). Carves greedily from low to high addresses,
  * each step the largest naturally aligned block that fits. Errors:
- * PM_EINVAL (NULL b, NULL or short or misaligned meta, more than 2^32 pages),
- * PM_EALIGN (base not page aligned), PM_ERANGE (the range wraps past 2^64),
- * PM_EBUSY (b already initialized).
+ * PM_EINVAL (NULL b; a NULL, short or misaligned meta, also for 0 pages,
+ * which need a buffer of 0 bytes; more than 2^32 pages), PM_EALIGN (base
+ * not page aligned), PM_ERANGE (the range wraps past 2^64), PM_EBUSY (b
+ * already initialized).
  */
 pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta, size_t meta_size);
 
-/* Returns b to PM_BUDDY_UNINIT; outstanding allocations are forgotten. */
+/*
+ * Returns b to uninitialized (pm_buddy_init may follow); outstanding
+ * allocations are forgotten. The metadata is the caller's again, except
+ * pm_buddy_create's own, which stays with b until pm_buddy_destroy (so
+ * fini then destroy frees everything). NULL is ignored.
+ */
 void pm_buddy_fini(pm_buddy_t *b);
 
-/* Hosted convenience (the seed's new): metadata from malloc. buddy_hosted.c. */
+/*
+ * Hosted convenience (the seed's new): the allocator and its metadata from
+ * malloc (buddy_hosted.c). Errors: PM_EINVAL (NULL out, more than 2^32
+ * pages), PM_ENOMEM, and pm_buddy_init's PM_EALIGN and PM_ERANGE; on error
+ * nothing stays allocated and *out is untouched.
+ * pm_buddy_destroy frees both, whatever happened in between (fini, init
+ * over another buffer, which stays the caller's); it ignores NULL and any
+ * allocator pm_buddy_create did not make.
+ */
 pm_err_t pm_buddy_create(pm_paddr_t base, size_t npages, pm_buddy_t **out);
 void pm_buddy_destroy(pm_buddy_t *b);
 
