@@ -10,9 +10,20 @@
 
 #include <physmem/config.h>
 
+/*
+ * PM_ENOMEM promises exactly this: no single range the allocator manages
+ * holds a free, naturally aligned block of 2^order pages (order: npages
+ * rounded up to a power of two), so none could be handed out without
+ * breaking buddy alignment. A range is one pm_buddy_t; in physmem::smp, one
+ * zone (one pm_smp_add_region), checked after every per-CPU cache and the
+ * depot were drained back to the zones. It does not promise that fewer than
+ * 2^order pages are free: free pages in two ranges never make one block
+ * (zones never merge, even adjacent ones whose union would be an aligned
+ * run), and neither do free pages that are not aligned to the order.
+ */
 typedef enum pm_err {
     PM_OK = 0,
-    PM_ENOMEM,    /* no free block of the order exists anywhere (OutOfMemory) */
+    PM_ENOMEM,    /* no free aligned block of the order in any one range (OutOfMemory) */
     PM_ETOOLARGE, /* more than PM_MAX_BLOCK_PAGES pages (AllocationTooLarge) */
     PM_EZERO,     /* zero pages asked for or freed (ZeroAllocation) */
     PM_EALIGN,    /* address not aligned to a page, or to the block's order */

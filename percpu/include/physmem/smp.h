@@ -12,7 +12,11 @@
  *                         drained by half when full; no depot
  *   orders 4..9           the zones, under their lock, every time
  * Every cached page or block is returned to the zones before any
- * allocation reports PM_ENOMEM.
+ * allocation reports PM_ENOMEM, which then means: no zone holds a free,
+ * naturally aligned block of the order (error.h). Each region added is a
+ * zone of its own, and zones never merge: two adjacent regions whose
+ * union is a free aligned 2 MiB run still answer PM_ENOMEM to 512 pages.
+ * Add a range as one region to get blocks across it.
  *
  * A "CPU" is a slot number 0..ncpus-1. In a kernel the caller passes the
  * current CPU with preemption disabled; in user space each thread uses its
