@@ -31,9 +31,9 @@
 
 /*
  * An allocator with metadata from pm_buddy_create (freed by
- * pm_buddy_destroy). Its hot stack keeps the default size unless
+ * pm_buddy_destroy): the textbook eager buddy, as created, unless
  * PM_TEST_HOT_MAX is set: CTest runs the buddy tests once as they are and
- * once more with PM_TEST_HOT_MAX=0, the textbook eager buddy.
+ * once more with PM_TEST_HOT_MAX=16, the opt-in hot stack.
  */
 static inline pm_buddy_t *tb_create(uint64_t base, size_t npages)
 {

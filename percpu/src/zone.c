@@ -59,8 +59,9 @@ pm_err_t zone_create(pm_paddr_t base, size_t npages, struct zone **out)
     memset(z->pstate_mem, 0, zone_pstate_bytes(base, npages));
     z->pstate = (_Atomic uint8_t *)z->pstate_mem + (pm_paddr_pfn(base) & (PM_ZONE_LINE - 1));
     err = pm_buddy_init(&z->buddy, base, npages, z->meta, meta_size);
-    /* no hot stack: the magazines are this zone's hot cache, and a second
-     * one under the lock would only keep pages from merging */
+    /* no hot stack, whatever PM_BUDDY_HOT_DEFAULT says: the magazines are
+     * this zone's hot cache, and a second one under the lock would only keep
+     * pages from merging */
     if (err == PM_OK)
         err = pm_buddy_set_hot_max(&z->buddy, 0);
     if (err != PM_OK) {

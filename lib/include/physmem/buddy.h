@@ -10,13 +10,18 @@
  *   O(1). There is no limit on the number of free blocks.
  * - Frees are fully checked: a double, interior, misaligned or wrong-size
  *   free is refused with a precise error and changes nothing.
- * - Order-0 frees go first to a small LIFO "hot stack" of free pages that are
- *   not merged yet (at most hot_max, PM_BUDDY_HOT_DEFAULT unless set), and
- *   order-0 allocations take from it first: a page freed and allocated again
- *   costs no split and no merge, and comes back cache-warm. An allocation of
- *   a larger block that the free lists cannot serve merges the hot pages
- *   (pm_buddy_flush_hot()) and tries again, so they never cause a failure.
- *   Hot pages count as free everywhere (free_pages, order 0's free_blocks).
+ * - By default every free merges with its free buddies at once, as the seed
+ *   documents: after everything is freed, the order statistics show the
+ *   range fully coalesced.
+ * - Opt-in (pm_buddy_set_hot_max(b, n), n > 0): order-0 frees go first to a
+ *   small LIFO "hot stack" of at most n free pages that are not merged yet,
+ *   and order-0 allocations take from it first: a page freed and allocated
+ *   again costs no split and no merge, and comes back cache-warm. An
+ *   allocation of a larger block that the free lists cannot serve merges
+ *   the hot pages (pm_buddy_flush_hot()) and tries again, so they never
+ *   cause a failure. Hot pages count as free everywhere (free_pages, order
+ *   0's free_blocks), but stay unmerged in the order statistics until
+ *   flushed.
  *
  * Not thread-safe: the caller serializes (physmem::smp wraps one per zone in
  * a ticket lock).
@@ -137,11 +142,12 @@ size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr
 void pm_buddy_reset(pm_buddy_t *b);
 
 /*
- * The hot stack. pm_buddy_set_hot_max() sets how many freed order-0 pages
- * b keeps unmerged (0: every free merges at once, as in a textbook buddy);
- * lowering it merges the excess at once. pm_buddy_flush_hot() merges every
- * hot page now (after it, the free lists are exactly what eager merging
- * would have made). Errors: PM_EINVAL (NULL b), PM_EUNINIT.
+ * The hot stack, off unless set (PM_BUDDY_HOT_DEFAULT is 0).
+ * pm_buddy_set_hot_max() sets how many freed order-0 pages b keeps unmerged
+ * (0: every free merges at once, the textbook buddy); lowering it merges
+ * the excess at once. pm_buddy_flush_hot() merges every hot page now (after
+ * it, the free lists are exactly what eager merging would have made).
+ * Errors: PM_EINVAL (NULL b), PM_EUNINIT.
  */
 pm_err_t pm_buddy_set_hot_max(pm_buddy_t *b, uint32_t max);
 pm_err_t pm_buddy_flush_hot(pm_buddy_t *b);
