@@ -700,11 +700,12 @@ pm_err_t pm_buddy_flush_hot(pm_buddy_t *b)
     return PM_OK;
 }
 
+/* An order past the largest is PM_ETOOLARGE where pm_buddy_free puts it,
+ * after PM_EINVAL, PM_EUNINIT, PM_EALIGN (page) and PM_ERANGE. */
 pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f)
 {
-    if (f.order > PM_MAX_ORDER)
-        return PM_ETOOLARGE;
-    return pm_buddy_free(b, f.addr, pm_order_to_pages(f.order));
+    return pm_buddy_free(
+        b, f.addr, f.order > PM_MAX_ORDER ? PM_MAX_BLOCK_PAGES + 1 : pm_order_to_pages(f.order));
 }
 
 /* ---- queries -------------------------------------------------------------- */

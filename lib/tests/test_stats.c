@@ -277,7 +277,10 @@ static void test_stats_format_truncation(void **state)
     assert_int_equal(buf[0], '\0'); /* len 0: nothing written */
     assert_int_equal(buf[1], 'x');
     assert_int_equal(pm_stats_format(&s, NULL, 100), want);
+    memset(buf, 'x', sizeof(buf));
     assert_int_equal(pm_stats_format(NULL, buf, sizeof(buf)), 0);
+    assert_int_equal(buf[0], '\0'); /* terminated all the same (it was left as it was) */
+    assert_int_equal(buf[1], 'x');
 }
 
 int main(void)
