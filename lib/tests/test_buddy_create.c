@@ -130,6 +130,36 @@ static void test_create_errors(void **state)
     assert_int_equal(af_live, live);
 }
 
+/*
+ * The page count's bound, PM_BUDDY_MAX_PAGES (2^32), at bound - 1, bound and
+ * bound + 1: up to the bound the count is accepted and only the metadata
+ * (12 bytes a page, 48 GiB here) cannot be had, PM_ENOMEM (the wrapper
+ * fails that allocation, the second); past it, PM_EINVAL before anything is
+ * allocated.
+ */
+static void test_create_npages_bound(void **state)
+{
+    const uint64_t bound = PM_BUDDY_MAX_PAGES;
+    long live = af_live;
+    pm_buddy_t *b = UNTOUCHED;
+
+    (void)state;
+    if (sizeof(size_t) <= 4)
+        skip();
+    assert_int_equal(pm_buddy_meta_size(pm_paddr(0), (size_t)bound), (size_t)bound * 12);
+    assert_int_equal(pm_buddy_meta_size(pm_paddr(0), (size_t)(bound + 1)), SIZE_MAX);
+    for (uint64_t n = bound - 1; n <= bound; n++) {
+        af_reset(2);
+        assert_err(pm_buddy_create(pm_paddr(0), (size_t)n, &b), PM_ENOMEM);
+        assert_int_equal(af_calls, 2);
+    }
+    af_reset(0);
+    assert_err(pm_buddy_create(pm_paddr(0), (size_t)(bound + 1), &b), PM_EINVAL);
+    assert_int_equal(af_calls, 0);
+    assert_ptr_equal(b, UNTOUCHED);
+    assert_int_equal(af_live, live);
+}
+
 /* buddy.h: a NULL, short or misaligned buffer is PM_EINVAL, for 0 pages too
  * (issue 12: 0 pages with NULL was PM_OK); b stays uninitialized. */
 static void test_init_zero_pages_needs_a_buffer(void **state)
@@ -160,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_destroy_not_created),
         cmocka_unit_test(test_create_enomem),
         cmocka_unit_test(test_create_errors),
+        cmocka_unit_test(test_create_npages_bound),
         cmocka_unit_test(test_init_zero_pages_needs_a_buffer),
     };
 

@@ -50,8 +50,10 @@ pm_err_t zone_create(pm_paddr_t base, size_t npages, struct zone **out)
     ticket_lock_init(&z->lock);
     z->meta = malloc(meta_size > 0 ? meta_size : 1);
     /* pfn p's state lives at offset p % 64 of a cache line, so CPUs that
-     * refill aligned runs (pm_buddy_alloc_bulk) never share a line. */
-    z->pstate_mem = aligned_alloc(PM_ZONE_LINE, zone_pstate_bytes(base, npages));
+     * refill aligned runs (pm_buddy_alloc_bulk) never share a line. Not
+     * tried when the metadata could not be had. */
+    if (z->meta != NULL)
+        z->pstate_mem = aligned_alloc(PM_ZONE_LINE, zone_pstate_bytes(base, npages));
     if (z->meta == NULL || z->pstate_mem == NULL) {
         zone_destroy(z);
         return PM_ENOMEM;

@@ -322,15 +322,51 @@ static void test_add_region_enomem(void **state)
     ts_destroy(s);
 }
 
+/*
+ * pm_smp_add_region's page count bound, PM_BUDDY_MAX_PAGES (2^32), at
+ * bound - 1, bound and bound + 1: up to the bound only the zone's metadata
+ * (13 bytes a page) cannot be had, PM_ENOMEM (the wrapper fails it, the
+ * second allocation); past it PM_EINVAL, nothing allocated. The allocator
+ * is unchanged either way.
+ */
+static void test_add_region_npages_bound(void **state)
+{
+    const uint64_t bound = PM_BUDDY_MAX_PAGES;
+    pm_smp_t *s = ts_create(2, 8, 16, 0);
+    long live = af_live;
+
+    (void)state;
+    if (sizeof(size_t) <= 4)
+        skip();
+    for (uint64_t n = bound - 1; n <= bound; n++) {
+        af_reset(2);
+        assert_err(pm_smp_add_region(s, pm_paddr(0), (size_t)n), PM_ENOMEM);
+        assert_int_equal(af_calls, 2);
+    }
+    af_reset(0);
+    assert_err(pm_smp_add_region(s, pm_paddr(0), (size_t)(bound + 1)), PM_EINVAL);
+    assert_int_equal(af_calls, 0);
+    assert_int_equal(af_live, live);
+    assert_int_equal(ts_stats(s).zones, 0);
+    ts_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bounds_ncpus),      cmocka_unit_test(test_bounds_batch),
-        cmocka_unit_test(test_default_high_rule), cmocka_unit_test(test_bounds_high_low),
-        cmocka_unit_test(test_bounds_high_high),  cmocka_unit_test(test_bounds_flags),
-        cmocka_unit_test(test_largest_config),    cmocka_unit_test(test_wrapping_configs_refused),
-        cmocka_unit_test(test_layout_default),    cmocka_unit_test(test_layout_overflow),
-        cmocka_unit_test(test_create_enomem),     cmocka_unit_test(test_add_region_enomem),
+        cmocka_unit_test(test_bounds_ncpus),
+        cmocka_unit_test(test_bounds_batch),
+        cmocka_unit_test(test_default_high_rule),
+        cmocka_unit_test(test_bounds_high_low),
+        cmocka_unit_test(test_bounds_high_high),
+        cmocka_unit_test(test_bounds_flags),
+        cmocka_unit_test(test_largest_config),
+        cmocka_unit_test(test_wrapping_configs_refused),
+        cmocka_unit_test(test_layout_default),
+        cmocka_unit_test(test_layout_overflow),
+        cmocka_unit_test(test_create_enomem),
+        cmocka_unit_test(test_add_region_enomem),
+        cmocka_unit_test(test_add_region_npages_bound),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
