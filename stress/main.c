@@ -33,6 +33,7 @@ static void usage(FILE *f)
             "  --batch B       per-CPU refill/drain batch (default: the allocator's)\n"
             "  --high H        pages one CPU may cache (default: the allocator's)\n"
             "  --nocache       no per-CPU caches (PM_SMP_NOCACHE)\n"
+            "  --no-membarrier every owner call fences (PM_SMP_NO_MEMBARRIER)\n"
             "  --paranoid      stamp and check every word of every page\n"
             "  --quiet         no progress lines or counters\n"
             "  --fault F[,F]   inject allocator faults (builds with PM_FAULT_INJECTION only;\n"
@@ -106,6 +107,7 @@ static int parse(int argc, char **argv, struct stress_options *o)
         O_BATCH,
         O_HIGH,
         O_NOCACHE,
+        O_NO_MEMBARRIER,
         O_QUIET,
         O_PARANOID,
         O_SELFTEST,
@@ -122,6 +124,7 @@ static int parse(int argc, char **argv, struct stress_options *o)
         {"batch", required_argument, NULL, O_BATCH},
         {"high", required_argument, NULL, O_HIGH},
         {"nocache", no_argument, NULL, O_NOCACHE},
+        {"no-membarrier", no_argument, NULL, O_NO_MEMBARRIER},
         {"quiet", no_argument, NULL, O_QUIET},
         {"paranoid", no_argument, NULL, O_PARANOID},
         {"self-test", required_argument, NULL, O_SELFTEST}, /* hidden */
@@ -183,6 +186,9 @@ static int parse(int argc, char **argv, struct stress_options *o)
             break;
         case O_NOCACHE:
             o->nocache = true;
+            break;
+        case O_NO_MEMBARRIER:
+            o->no_membarrier = true;
             break;
         case O_QUIET:
             o->quiet = true;
@@ -257,12 +263,12 @@ int main(int argc, char **argv)
     uint64_t ops = o.ops ? (o.ops + npatterns - 1) / npatterns : 0;
 
     printf("pm-stress: seed %#llx, pattern %s, %u cpus, %zu pages (%zu MiB), %.1f s, ops %llu, "
-           "batch %u, high %u%s%s%s%s\n",
+           "batch %u, high %u%s%s%s%s%s\n",
            (unsigned long long)o.seed,
            o.pattern == STRESS_ALL ? "all" : stress_pattern_names[o.pattern], o.cpus, o.pages,
            o.pages * PM_PAGE_SIZE >> 20, o.seconds, (unsigned long long)o.ops, o.batch, o.high,
-           o.nocache ? ", nocache" : "", o.paranoid ? ", paranoid" : "",
-           faults[0] ? ", faults: " : "", faults);
+           o.nocache ? ", nocache" : "", o.no_membarrier ? ", no membarrier" : "",
+           o.paranoid ? ", paranoid" : "", faults[0] ? ", faults: " : "", faults);
     fflush(stdout);
     if (stress_arena_create(&arena, o.pages) != 0 || stress_shadow_create(&shadow, o.pages) != 0)
         stress_fail("cannot map a %zu-page arena", o.pages);
