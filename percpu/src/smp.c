@@ -255,6 +255,7 @@ void pm_smp_get_config(const pm_smp_t *s, pm_smp_config_t *out)
 pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
 {
     struct zone *z;
+    bool overlaps;
     pm_err_t err;
 
     if (s == NULL || npages == 0 || (uint64_t)npages > PM_BUDDY_MAX_PAGES)
@@ -263,6 +264,13 @@ pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
         return PM_EALIGN;
     if (pm_paddr_pfn(base) + (uint64_t)npages > ((uint64_t)1 << (64 - PM_PAGE_SHIFT)))
         return PM_ERANGE;
+    /* an overlap is refused before the zone's metadata is allocated (the
+     * insert checks again: another region may come in between) */
+    pthread_mutex_lock(&s->table_mutex);
+    overlaps = zone_table_overlaps(&s->table, pm_paddr_pfn(base), npages);
+    pthread_mutex_unlock(&s->table_mutex);
+    if (overlaps)
+        return PM_EINVAL;
     err = zone_create(base, npages, &z);
     if (err != PM_OK)
         return err;

@@ -91,9 +91,21 @@ struct zone *zone_table_nth(struct zone_table **slot, unsigned i, unsigned *n)
     return z;
 }
 
-static bool zones_overlap(const struct zone *a, const struct zone *b)
+static bool zone_overlaps(const struct zone *a, uint64_t base_pfn, uint64_t npages)
 {
-    return a->base_pfn < b->base_pfn + b->npages && b->base_pfn < a->base_pfn + a->npages;
+    return a->base_pfn < base_pfn + npages && base_pfn < a->base_pfn + a->npages;
+}
+
+bool zone_table_overlaps(struct zone_table **slot, uint64_t base_pfn, uint64_t npages)
+{
+    /* Writers are serialized by the caller: a plain read of the slot is ours. */
+    struct zone_table *t = table_read(slot);
+
+    for (unsigned i = 0; t != NULL && i < t->nzones; i++) {
+        if (zone_overlaps(t->zones[i], base_pfn, npages))
+            return true;
+    }
+    return false;
 }
 
 pm_err_t zone_table_insert(struct zone_table **slot, struct zone *z)
@@ -105,7 +117,7 @@ pm_err_t zone_table_insert(struct zone_table **slot, struct zone *z)
     unsigned j = 0;
 
     for (unsigned i = 0; i < n; i++) {
-        if (zones_overlap(old->zones[i], z))
+        if (zone_overlaps(old->zones[i], z->base_pfn, z->npages))
             return PM_EINVAL;
     }
     t = calloc(1, sizeof(*t) + (n + 1) * sizeof(t->zones[0]));

@@ -37,6 +37,10 @@ struct zone *zone_table_nth(struct zone_table **slot, unsigned i, unsigned *n);
  * must be serialized by the caller. Waits for a grace period. */
 pm_err_t zone_table_insert(struct zone_table **slot, struct zone *z);
 
+/* Whether [base_pfn, base_pfn + npages) overlaps a zone of the table. A
+ * writer's call, serialized as zone_table_insert. */
+bool zone_table_overlaps(struct zone_table **slot, uint64_t base_pfn, uint64_t npages);
+
 /* Frees the table (not the zones). Nothing may read it any more. */
 void zone_table_free(struct zone_table **slot);
 

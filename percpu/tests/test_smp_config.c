@@ -348,6 +348,16 @@ static void test_add_region_npages_bound(void **state)
     assert_int_equal(af_calls, 0);
     assert_int_equal(af_live, live);
     assert_int_equal(ts_stats(s).zones, 0);
+    /* an overlap is refused before the zone's (here 52 GiB of) metadata is
+     * allocated; it used to be allocated, then freed */
+    assert_ok(pm_smp_add_region(s, pm_paddr(TS_BASE), 16));
+    live = af_live;
+    af_reset(0);
+    assert_err(pm_smp_add_region(s, pm_paddr(0), (size_t)bound), PM_EINVAL);
+    assert_err(pm_smp_add_region(s, pm_paddr(TS_BASE), 1), PM_EINVAL);
+    assert_int_equal(af_calls, 0);
+    assert_int_equal(af_live, live);
+    assert_int_equal(ts_stats(s).zones, 1);
     ts_destroy(s);
 }
 
