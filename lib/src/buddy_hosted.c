@@ -19,6 +19,11 @@ pm_err_t pm_buddy_create(pm_paddr_t base, size_t npages, pm_buddy_t **out)
         return PM_EINVAL;
     if (meta_size == SIZE_MAX)
         return PM_EINVAL;
+    /* pm_buddy_init's own checks, before anything is allocated */
+    if (!pm_paddr_is_page_aligned(base))
+        return PM_EALIGN;
+    if (pm_paddr_pfn(base) + (uint64_t)npages > ((uint64_t)1 << (64 - PM_PAGE_SHIFT)))
+        return PM_ERANGE;
     b = calloc(1, sizeof(*b));
     if (b == NULL)
         return PM_ENOMEM;

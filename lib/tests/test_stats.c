@@ -277,6 +277,13 @@ static void test_stats_format_truncation(void **state)
     assert_int_equal(buf[0], '\0'); /* len 0: nothing written */
     assert_int_equal(buf[1], 'x');
     assert_int_equal(pm_stats_format(&s, NULL, 100), want);
+    /* NULL statistics are statistics of nothing (they were dereferenced) */
+    assert_int_equal(pm_stats_used_pages(NULL), 0);
+    assert_int_equal(pm_stats_used_bytes(NULL), 0);
+    assert_int_equal(pm_stats_free_bytes(NULL), 0);
+    assert_int_equal(pm_stats_total_bytes(NULL), 0);
+    assert_int_equal(pm_stats_utilization_percent(NULL), 0);
+    assert_int_equal(pm_stats_success_rate_percent(NULL), 100);
     memset(buf, 'x', sizeof(buf));
     assert_int_equal(pm_stats_format(NULL, buf, sizeof(buf)), 0);
     assert_int_equal(buf[0], '\0'); /* terminated all the same (it was left as it was) */

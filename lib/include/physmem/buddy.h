@@ -25,6 +25,33 @@
  *
  * Not thread-safe: the caller serializes (physmem::smp wraps one per zone in
  * a ticket lock).
+ *
+ * Contract: the errors each function can return. On an error b is exactly
+ * as it was (the one exception: a PM_ENOMEM with the opt-in hot stack has
+ * merged the hot pages, as pm_buddy_flush_hot would), and no out-parameter
+ * is written. Errors come in the order listed.
+ *
+ *   pm_buddy_init         PM_EINVAL (NULL b), PM_EBUSY, PM_EALIGN, PM_EINVAL (more
+ *                         than 2^32 pages), PM_ERANGE, PM_EINVAL (meta NULL, short or
+ *                         misaligned, for 0 pages too)
+ *   pm_buddy_create       PM_EINVAL (NULL out, more than 2^32 pages), PM_EALIGN,
+ *                         PM_ERANGE (all before anything is allocated), PM_ENOMEM
+ *   pm_buddy_alloc        PM_EINVAL (NULL b or out), PM_EUNINIT, PM_EZERO,
+ *   pm_buddy_alloc_frame    PM_ETOOLARGE, PM_ENOMEM (error.h says what it promises)
+ *   pm_buddy_free         PM_EINVAL (NULL b), PM_EUNINIT, PM_EZERO, PM_EALIGN (page),
+ *   pm_buddy_free_frame     PM_ERANGE, PM_ETOOLARGE (a frame: order above 9), PM_EALIGN
+ *                           (order), PM_ENOTALLOC, PM_ESIZE
+ *   pm_buddy_block_order  PM_EINVAL (NULL b or order), PM_EUNINIT, PM_EALIGN,
+ *                         PM_ERANGE, PM_ENOTALLOC
+ *   pm_buddy_set_hot_max, PM_EINVAL (NULL b), PM_EUNINIT
+ *   pm_buddy_flush_hot
+ *   pm_buddy_check        PM_EINVAL (NULL b), PM_EUNINIT, PM_ECORRUPT
+ *   pm_buddy_alloc_bulk   no error code: the count it allocated; 0 for a NULL b or
+ *                         out, an uninitialized b, an order above 9
+ *   pm_buddy_meta_size    SIZE_MAX for more than 2^32 pages
+ *   pm_buddy_fini, _reset, _destroy, _stats, _order_stats, and the queries: no
+ *                         error; NULL and uninitialized allocators are ignored (0,
+ *                         false, zeroed statistics)
  */
 #ifndef PHYSMEM_BUDDY_H
 #define PHYSMEM_BUDDY_H
@@ -102,8 +129,9 @@ void pm_buddy_fini(pm_buddy_t *b);
 /*
  * Hosted convenience (the seed's new): the allocator and its metadata from
  * malloc (buddy_hosted.c). Errors: PM_EINVAL (NULL out, more than 2^32
- * pages), PM_ENOMEM, and pm_buddy_init's PM_EALIGN and PM_ERANGE; on error
- * nothing stays allocated and *out is untouched.
+ * pages), PM_EALIGN, PM_ERANGE (pm_buddy_init's, checked before anything is
+ * allocated), PM_ENOMEM; on error nothing stays allocated and *out is
+ * untouched.
  * pm_buddy_destroy frees both, whatever happened in between (fini, init
  * over another buffer, which stays the caller's); it ignores NULL and any
  * allocator pm_buddy_create did not make.

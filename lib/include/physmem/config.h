@@ -3,6 +3,11 @@
  *
  * A page is 4 KiB; blocks come in ten orders, 0..9, from one page (4 KiB)
  * to 512 pages (2 MiB).
+ *
+ * Contract: constants only, no function. The bounds they set are enforced
+ * where they are used: more than PM_BUDDY_MAX_PAGES pages is PM_EINVAL in
+ * pm_buddy_init, pm_buddy_create and pm_smp_add_region; more than
+ * PM_MAX_BLOCK_PAGES in one block is PM_ETOOLARGE.
  */
 #ifndef PHYSMEM_CONFIG_H
 #define PHYSMEM_CONFIG_H

@@ -4,6 +4,12 @@
  * Every fallible call returns a pm_err_t. On any error other than
  * PM_ECORRUPT the allocator is exactly as it was before the call: no page
  * lost, none handed out twice.
+ *
+ * Contract: nothing here fails. pm_strerror and pm_errname never return
+ * NULL (an unknown code gets "unknown error" and "PM_E?");
+ * pm_err_kernel_class maps an unknown code to PM_KERR_INTERNAL. Which
+ * function returns which code: the contract section of each header
+ * (buddy.h, order.h, fault.h, smp.h).
  */
 #ifndef PHYSMEM_ERROR_H
 #define PHYSMEM_ERROR_H

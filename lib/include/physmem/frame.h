@@ -1,6 +1,12 @@
 /*
  * physmem/frame.h - page frames (the seed's PageFrame): a block's address
  * and order, with the buddy arithmetic.
+ *
+ * Contract: nothing here returns an error. pm_frame_split and
+ * pm_frame_merge answer false (and write nothing) when they cannot: a
+ * single page, orders that differ, not buddies, already order 9, a NULL out
+ * pointer. A frame's order is meant to be 0..9 (pm_buddy_free_frame refuses
+ * a larger one with PM_ETOOLARGE); the arithmetic here does not check it.
  */
 #ifndef PHYSMEM_FRAME_H
 #define PHYSMEM_FRAME_H

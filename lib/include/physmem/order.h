@@ -3,6 +3,12 @@
  *
  * An order-k block is 2^k pages, naturally aligned. No division anywhere:
  * ceil(log2) is one count-leading-zeros.
+ *
+ * Contract: pm_order_from_pages and pm_order_from_bytes return PM_EINVAL
+ * (NULL order), PM_EZERO (0 pages or bytes), PM_ETOOLARGE (above 512 pages),
+ * in that order; pm_order_next and pm_order_prev return PM_EINVAL (NULL
+ * out, or past either end). On error nothing is written. The other
+ * functions cannot fail.
  */
 #ifndef PHYSMEM_ORDER_H
 #define PHYSMEM_ORDER_H

@@ -41,6 +41,30 @@
  *
  * No thread needs to register: the zone table is read under urcu-bp, whose
  * readers register themselves on first use and are reclaimed when they exit.
+ *
+ * Contract: the errors each function can return, in the order it checks
+ * them. On an error the allocator is exactly as it was and no
+ * out-parameter is written (a failed allocation may have drained the
+ * caches back to the zones first: that moves pages, it changes no answer).
+ *
+ *   pm_smp_create      PM_EINVAL (NULL cfg or out; a field outside its bound,
+ *                      below; nothing allocated), PM_ENOMEM (nothing left allocated)
+ *   pm_smp_add_region  PM_EINVAL (NULL s, npages 0 or above 2^32), PM_EALIGN (base),
+ *                      PM_ERANGE (wraps past 2^64), PM_EINVAL (overlaps a zone),
+ *                      PM_ENOMEM (the zone's metadata, 13 bytes a page)
+ *   pm_smp_alloc       PM_EINVAL (NULL s or out, cpu >= ncpus), PM_EZERO,
+ *                      PM_ETOOLARGE, PM_ENOMEM (see above and error.h)
+ *   pm_smp_free        PM_EINVAL (NULL s, cpu >= ncpus), then pm_buddy_free's:
+ *                      PM_EZERO, PM_EALIGN (page), PM_ERANGE (in no zone),
+ *                      PM_ETOOLARGE, PM_EALIGN (order), PM_ENOTALLOC (a cached
+ *                      block too: a double free), PM_ESIZE
+ *   pm_smp_check       PM_EINVAL (NULL s), PM_ENOMEM (its scratch marks, a byte
+ *                      a page), PM_ECORRUPT
+ *   pm_smp_alloc_bulk  no error code: how many pages; 0 for a NULL s or out, a bad
+ *                      cpu, count 0, or no free page anywhere
+ *   pm_smp_destroy, _drain_cpu, _drain_all, _stats, _order_stats, _get_config:
+ *                      no error; a NULL s or out, or a bad cpu, is ignored (the
+ *                      statistics of a NULL s are zeroed)
  */
 #ifndef PHYSMEM_SMP_H
 #define PHYSMEM_SMP_H
@@ -124,15 +148,18 @@ typedef struct pm_smp_stats {
 } pm_smp_stats_t;
 
 /* Creates an allocator with no memory; add zones with pm_smp_add_region.
- * PM_EINVAL for a NULL or bad config. */
+ * PM_EINVAL for a NULL or out-of-bounds config (nothing allocated),
+ * PM_ENOMEM when its per-CPU caches cannot be allocated. */
 pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out);
 void pm_smp_destroy(pm_smp_t *s);
 
 /*
  * Adds a zone over [base, base + npages pages). Callable at any time, also
- * while other CPUs allocate and free. PM_EINVAL if it overlaps a zone (or
- * npages is 0 or too large), PM_EALIGN for an unaligned base, PM_ERANGE if the
- * range wraps, PM_ENOMEM if the metadata cannot be allocated.
+ * while other CPUs allocate and free. PM_EINVAL if npages is 0 or above
+ * PM_BUDDY_MAX_PAGES, or the range overlaps a zone (checked before the
+ * metadata is allocated), PM_EALIGN for an unaligned base, PM_ERANGE if the
+ * range wraps, PM_ENOMEM if the metadata cannot be allocated. The zone never
+ * merges with another, adjacent or not.
  */
 pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages);
 
@@ -146,7 +173,7 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages);
 size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *out);
 
 /* Gives back everything CPU cpu caches, magazines and lists (a CPU going
- * offline). */
+ * offline). A NULL s or a cpu >= ncpus is ignored. */
 void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu);
 /* Every CPU's cache and the depot back to the zones. */
 void pm_smp_drain_all(pm_smp_t *s);
@@ -156,7 +183,8 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out);
 /* Per-order counts summed over the zones (free_blocks: in the buddy cores). */
 void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS]);
 
-/* Whole-structure invariants on a quiet allocator: PM_OK or PM_ECORRUPT. */
+/* Whole-structure invariants on a quiet allocator: PM_OK or PM_ECORRUPT
+ * (PM_EINVAL for NULL, PM_ENOMEM if its scratch space cannot be had). */
 pm_err_t pm_smp_check(pm_smp_t *s);
 
 /* The configuration in force (defaults filled in). */
