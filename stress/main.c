@@ -30,8 +30,8 @@ static void usage(FILE *f)
             "  --seed X        random seed (default: from the clock; always printed)\n"
             "  --pattern P     pair, mixed, xfer, storm, hotadd or all (default all)\n"
             "  --pages N       arena size in 4 KiB pages (default 16384: 64 MiB)\n"
-            "  --batch B       per-CPU refill/drain batch (default: the allocator's)\n"
-            "  --high H        pages one CPU may cache (default: the allocator's)\n"
+            "  --batch B       per-CPU refill/drain batch, at most %d (default: the allocator's)\n"
+            "  --high H        pages one CPU may cache, at most %d (default: the allocator's)\n"
             "  --nocache       no per-CPU caches (PM_SMP_NOCACHE)\n"
             "  --no-membarrier every owner call fences (PM_SMP_NO_MEMBARRIER)\n"
             "  --paranoid      stamp and check every word of every page\n"
@@ -40,7 +40,7 @@ static void usage(FILE *f)
             "                  the run must then FAIL): skip-refill-lock, no-coalesce,\n"
             "                  drop-on-drain, double-handout, no-enomem-drain,\n"
             "                  no-double-free-check\n",
-            PM_MAX_CPUS);
+            PM_MAX_CPUS, PM_SMP_MAX_BATCH, PM_SMP_MAX_HIGH);
 }
 
 static int bad(const char *opt, const char *val)
@@ -180,7 +180,7 @@ static int parse(int argc, char **argv, struct stress_options *o)
             o->batch = (unsigned)v;
             break;
         case O_HIGH:
-            if (!parse_u64(optarg, &v) || v > (1u << 30))
+            if (!parse_u64(optarg, &v) || v > PM_SMP_MAX_HIGH)
                 return bad("high", optarg);
             o->high = (unsigned)v;
             break;
