@@ -5,8 +5,9 @@
  * another through a mutex-protected list to be freed on another CPU, while a
  * fifth thread drains their caches remotely (pm_smp_drain_cpu, drain_all)
  * and reads statistics. An ownership map catches any page handed out twice
- * at once. About a second; then: all freed, drain_all, pm_smp_check() OK,
- * free == total, and every page allocatable exactly once. Run three
+ * at once. A second, or longer until they made enough progress; then:
+ * all freed, drain_all, pm_smp_check() OK, free == total, and every page
+ * allocatable exactly once. Run three
  * times: by default, with PM_SMP_NO_MEMBARRIER (the owner's full-fence
  * path against the drainer) and with PM_SMP_STRICT_FREE.
  */
