@@ -1,12 +1,14 @@
 /*
- * bench/bench_core.c - the single-threaded buddy core (pm_buddy_*):
+ * bench/bench_core.c - the single-threaded buddy core (pm_buddy_*), as
+ * pm_buddy_create makes it: the textbook eager buddy, every free merged at
+ * once (the headline rows), and the opt-in hot stack on its own row:
  *
  *   core/pair/order:K  alloc then free one block of order K (K = 0..9) on a
- *                      64 Ki-page buddy that starts all free (order-9 blocks),
- *                      as pm_buddy_create makes it: an order-0 pair splits 9
- *                      times once, then cycles through the hot stack
- *   core/eager/order:0 the same order-0 pair with hot_max 0 (the textbook
- *                      eager buddy): every pair splits 9 times, merges 9 times
+ *                      64 Ki-page buddy that starts all free (order-9 blocks):
+ *                      an order-0 pair splits 9 times and merges 9 times
+ *   core/hot/order:0   the same order-0 pair with the hot stack opted in
+ *                      (pm_buddy_set_hot_max 16): it splits once, then every
+ *                      pair is a pop and a push
  *   core/batch/N       alloc N order-0 pages, free them (N = 64, 512)
  *   core/random        allocate a 1024-page buddy completely, one page at a
  *                      time, free the pages in a shuffled order, repeat
@@ -23,6 +25,7 @@ void pmb_register_core(void);
 
 #define RANDOM_PAGES 1024u
 #define RANDOM_PERMS 16u
+#define HOT_MAX      16u /* core/hot: the opt-in hot stack's size */
 
 typedef struct core_fixture {
     pm_buddy_t *b;
@@ -65,9 +68,9 @@ static void *core_setup(pmb_state_t *st)
     return core_setup_n(st, PMB_NPAGES, PM_BUDDY_HOT_DEFAULT);
 }
 
-static void *core_setup_eager(pmb_state_t *st)
+static void *core_setup_hot(pmb_state_t *st)
 {
-    return core_setup_n(st, PMB_NPAGES, 0);
+    return core_setup_n(st, PMB_NPAGES, HOT_MAX);
 }
 
 static void *core_setup_random(pmb_state_t *st)
@@ -177,9 +180,9 @@ void pmb_register_core(void)
     pmb_register(&f);
 
     memset(&f, 0, sizeof(f));
-    f.name = "core/eager";
+    f.name = "core/hot";
     f.run = core_pair;
-    f.setup = core_setup_eager;
+    f.setup = core_setup_hot;
     f.teardown = core_teardown;
     f.threads = PMB_THREADS_NONE;
     f.arg_name = "order";

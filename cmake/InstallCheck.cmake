@@ -2,9 +2,19 @@
 # and runs lib/tests/consumer against it, the way an outside project would.
 #
 #   MODE=find_package  configure the consumer with find_package(physmem) and
-#                      CMAKE_PREFIX_PATH=<prefix>, build it, run it
+#                      CMAKE_PREFIX_PATH=<prefix>, build it, run its programs:
+#                      on the static libraries, on the shared ones, and the
+#                      SMP library alone (consumer/CMakeLists.txt)
 #   MODE=pkg_config    compile consumer/main.c with
-#                      pkg-config --cflags --libs physmem [physmem-smp]
+#                      pkg-config --cflags --libs physmem [physmem-smp] (the
+#                      shared libraries), and consumer/smp_only.c with
+#                      pkg-config --libs physmem-smp and --as-needed
+#
+# The prefix is private, outside every system path: each program finds the
+# shared libraries through its own runpath (-Wl,-rpath, or CMake's build
+# rpath) and runs with LD_LIBRARY_PATH unset, so libphysmem_smp.so must find
+# libphysmem_core.so through its own runpath ($ORIGIN) as an installed
+# package would have to.
 #
 # Run by CTest (tests install.find_package, install.pkg_config) as
 #   cmake -DMODE=... -DBUILD_DIR=<build tree> -DCONSUMER_DIR=<dir>
@@ -78,8 +88,22 @@ if(MODE STREQUAL "find_package")
     message(FATAL_ERROR "InstallCheck: find_package found the wrong physmem: ${found_dir}")
   endif()
   run("building the consumer" ${CMAKE_COMMAND} --build ${WORK_DIR}/build ${config_args})
-  file(GLOB_RECURSE exe ${WORK_DIR}/build/consumer ${WORK_DIR}/build/consumer.exe)
-  list(GET exe 0 exe)
+  set(programs consumer consumer_shared)
+  if(have_smp)
+    list(APPEND programs smp_only_shared)
+  endif()
+  foreach(p IN LISTS programs)
+    file(GLOB_RECURSE found ${WORK_DIR}/build/${p} ${WORK_DIR}/build/${p}.exe)
+    if(NOT found)
+      message(FATAL_ERROR "InstallCheck: the consumer project built no ${p}")
+    endif()
+    list(GET found 0 exe_${p})
+  endforeach()
+  set(exe ${exe_consumer})
+  set(exe_shared ${exe_consumer_shared})
+  if(have_smp)
+    set(exe_smp_only ${exe_smp_only_shared})
+  endif()
 elseif(MODE STREQUAL "pkg_config")
   # 2b. A plain compiler command line from pkg-config.
   if(NOT PKG_CONFIG)
@@ -103,26 +127,57 @@ elseif(MODE STREQUAL "pkg_config")
   separate_arguments(pc_list UNIX_COMMAND "${pc_flags}")
   separate_arguments(cflags_list UNIX_COMMAND "${C_FLAGS} ${SAN_FLAGS}")
   separate_arguments(ldflags_list UNIX_COMMAND "${SAN_FLAGS}")
+  # -L<prefix>/lib -lphysmem_core: the shared library, as a linker picks it
   run("compiling the consumer" ${CC} -std=c11 ${cflags_list} ${defs}
     ${CONSUMER_DIR}/main.c -o ${exe} ${pc_list} ${ldflags_list} -Wl,-rpath,${libdir})
+  set(exe_shared "")
+  if(have_smp)
+    set(exe_smp_only ${WORK_DIR}/smp_only)
+    run("pkg-config --cflags --libs physmem-smp" ${pc_env} ${PKG_CONFIG} --cflags --libs
+      physmem-smp)
+    string(STRIP "${run_output}" smp_flags)
+    separate_arguments(smp_list UNIX_COMMAND "${smp_flags}")
+    run("compiling smp_only.c" ${CC} -std=c11 ${cflags_list} ${CONSUMER_DIR}/smp_only.c
+      -o ${exe_smp_only} -Wl,--as-needed ${smp_list} ${ldflags_list}
+      -Wl,--enable-new-dtags -Wl,-rpath,${libdir})
+  endif()
 else()
   message(FATAL_ERROR "InstallCheck: MODE must be find_package or pkg_config, not '${MODE}'")
 endif()
 
-# 3. Run it: OK, and SMP OK when the package has the SMP library.
-run("running the consumer" ${exe})
-if(NOT run_output MATCHES "(^|\n)OK\n")
-  message(FATAL_ERROR "InstallCheck: the consumer did not print OK:\n${run_output}")
-endif()
-if(have_smp AND NOT run_output MATCHES "SMP OK\n")
-  if(MODE STREQUAL "find_package")
-    # The library is installed but not exported as physmem::smp (its target
-    # needs EXPORT_NAME smp): a packaging bug of the SMP part, reported here
-    # without failing the core's test.
-    message(WARNING "InstallCheck: libphysmem_smp is installed but the package has no "
-                    "target physmem::smp, so the consumer did not use it")
-  else()
-    message(FATAL_ERROR "InstallCheck: the consumer did not use physmem-smp:\n${run_output}")
+# 3. Run them, with no LD_LIBRARY_PATH: OK, and SMP OK when the package has
+# the SMP library.
+function(run_program what exe)
+  run("running ${what}" ${CMAKE_COMMAND} -E env --unset=LD_LIBRARY_PATH ${exe})
+  set(run_output "${run_output}" PARENT_SCOPE)
+endfunction()
+
+foreach(e exe exe_shared)
+  if("${${e}}" STREQUAL "")
+    continue()
   endif()
+  run_program("the consumer" ${${e}})
+  if(NOT run_output MATCHES "(^|\n)OK\n")
+    message(FATAL_ERROR "InstallCheck: ${${e}} did not print OK:\n${run_output}")
+  endif()
+  if(have_smp AND NOT run_output MATCHES "SMP OK\n")
+    message(FATAL_ERROR "InstallCheck: ${${e}} did not use physmem-smp:\n${run_output}")
+  endif()
+  message(STATUS "InstallCheck: ${MODE}: ${${e}}: ${run_output}")
+endforeach()
+if(have_smp)
+  # It must depend on the SMP library alone, or it would prove nothing.
+  find_program(READELF readelf)
+  if(READELF)
+    run("readelf -d" ${READELF} -d ${exe_smp_only})
+    if(run_output MATCHES "libphysmem_core" OR NOT run_output MATCHES "libphysmem_smp")
+      message(FATAL_ERROR "InstallCheck: ${exe_smp_only} should need libphysmem_smp and not "
+                          "libphysmem_core:\n${run_output}")
+    endif()
+  endif()
+  run_program("the SMP-only consumer" ${exe_smp_only})
+  if(NOT run_output MATCHES "SMP-ONLY OK\n")
+    message(FATAL_ERROR "InstallCheck: ${exe_smp_only} did not print SMP-ONLY OK:\n${run_output}")
+  endif()
+  message(STATUS "InstallCheck: ${MODE}: ${exe_smp_only}: ${run_output}")
 endif()
-message(STATUS "InstallCheck: ${MODE}: ${run_output}")

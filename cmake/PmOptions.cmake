@@ -18,3 +18,9 @@ if(PM_FAULT_INJECTION AND CMAKE_BUILD_TYPE STREQUAL "Release" AND PM_DEBUG EQUAL
    AND PM_SANITIZE STREQUAL "")
   message(FATAL_ERROR "PM_FAULT_INJECTION is for test builds, never a release build")
 endif()
+# libFuzzer comes with clang only: refuse rather than skip what was asked for.
+if(PM_BUILD_FUZZ AND NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "PM_BUILD_FUZZ needs clang (libFuzzer, -fsanitize=fuzzer); "
+                      "${CMAKE_C_COMPILER_ID} has none. Configure with -DCMAKE_C_COMPILER=clang "
+                      "(the asan preset does), or with -DPM_BUILD_FUZZ=OFF.")
+endif()

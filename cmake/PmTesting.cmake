@@ -19,3 +19,12 @@ function(pm_unit_test prefix name lib label)
     set_tests_properties(valgrind.${prefix}.${name} PROPERTIES LABELS "valgrind" TIMEOUT 300)
   endif()
 endfunction()
+
+# pm_wrap_allocators(<target>): the test's malloc, calloc, aligned_alloc and
+# free, and those of the static physmem libraries linked into it, go through
+# lib/tests/pm_alloc_fail.h (counted, and failed on demand).
+function(pm_wrap_allocators target)
+  target_link_options(${target} PRIVATE
+    "LINKER:--wrap=malloc,--wrap=calloc,--wrap=aligned_alloc,--wrap=free")
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/lib/tests)
+endfunction()

@@ -30,16 +30,17 @@ static void usage(FILE *f)
             "  --seed X        random seed (default: from the clock; always printed)\n"
             "  --pattern P     pair, mixed, xfer, storm, hotadd or all (default all)\n"
             "  --pages N       arena size in 4 KiB pages (default 16384: 64 MiB)\n"
-            "  --batch B       per-CPU refill/drain batch (default: the allocator's)\n"
-            "  --high H        pages one CPU may cache (default: the allocator's)\n"
+            "  --batch B       per-CPU refill/drain batch, at most %d (default: the allocator's)\n"
+            "  --high H        pages one CPU may cache, at most %d (default: the allocator's)\n"
             "  --nocache       no per-CPU caches (PM_SMP_NOCACHE)\n"
+            "  --no-membarrier every owner call fences (PM_SMP_NO_MEMBARRIER)\n"
             "  --paranoid      stamp and check every word of every page\n"
             "  --quiet         no progress lines or counters\n"
             "  --fault F[,F]   inject allocator faults (builds with PM_FAULT_INJECTION only;\n"
             "                  the run must then FAIL): skip-refill-lock, no-coalesce,\n"
             "                  drop-on-drain, double-handout, no-enomem-drain,\n"
             "                  no-double-free-check\n",
-            PM_MAX_CPUS);
+            PM_MAX_CPUS, PM_SMP_MAX_BATCH, PM_SMP_MAX_HIGH);
 }
 
 static int bad(const char *opt, const char *val)
@@ -106,6 +107,7 @@ static int parse(int argc, char **argv, struct stress_options *o)
         O_BATCH,
         O_HIGH,
         O_NOCACHE,
+        O_NO_MEMBARRIER,
         O_QUIET,
         O_PARANOID,
         O_SELFTEST,
@@ -122,6 +124,7 @@ static int parse(int argc, char **argv, struct stress_options *o)
         {"batch", required_argument, NULL, O_BATCH},
         {"high", required_argument, NULL, O_HIGH},
         {"nocache", no_argument, NULL, O_NOCACHE},
+        {"no-membarrier", no_argument, NULL, O_NO_MEMBARRIER},
         {"quiet", no_argument, NULL, O_QUIET},
         {"paranoid", no_argument, NULL, O_PARANOID},
         {"self-test", required_argument, NULL, O_SELFTEST}, /* hidden */
@@ -177,12 +180,15 @@ static int parse(int argc, char **argv, struct stress_options *o)
             o->batch = (unsigned)v;
             break;
         case O_HIGH:
-            if (!parse_u64(optarg, &v) || v > (1u << 30))
+            if (!parse_u64(optarg, &v) || v > PM_SMP_MAX_HIGH)
                 return bad("high", optarg);
             o->high = (unsigned)v;
             break;
         case O_NOCACHE:
             o->nocache = true;
+            break;
+        case O_NO_MEMBARRIER:
+            o->no_membarrier = true;
             break;
         case O_QUIET:
             o->quiet = true;
@@ -257,12 +263,12 @@ int main(int argc, char **argv)
     uint64_t ops = o.ops ? (o.ops + npatterns - 1) / npatterns : 0;
 
     printf("pm-stress: seed %#llx, pattern %s, %u cpus, %zu pages (%zu MiB), %.1f s, ops %llu, "
-           "batch %u, high %u%s%s%s%s\n",
+           "batch %u, high %u%s%s%s%s%s\n",
            (unsigned long long)o.seed,
            o.pattern == STRESS_ALL ? "all" : stress_pattern_names[o.pattern], o.cpus, o.pages,
            o.pages * PM_PAGE_SIZE >> 20, o.seconds, (unsigned long long)o.ops, o.batch, o.high,
-           o.nocache ? ", nocache" : "", o.paranoid ? ", paranoid" : "",
-           faults[0] ? ", faults: " : "", faults);
+           o.nocache ? ", nocache" : "", o.no_membarrier ? ", no membarrier" : "",
+           o.paranoid ? ", paranoid" : "", faults[0] ? ", faults: " : "", faults);
     fflush(stdout);
     if (stress_arena_create(&arena, o.pages) != 0 || stress_shadow_create(&shadow, o.pages) != 0)
         stress_fail("cannot map a %zu-page arena", o.pages);

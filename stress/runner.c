@@ -120,7 +120,9 @@ int stress_run_pattern(const struct stress_options *opt, int pattern, struct str
     atomic_init(&r->announced_end, 0u);
     stress_fail_set_pattern(r->ops->name);
 
-    pm_smp_config_t cfg = {opt->cpus, opt->batch, opt->high, opt->nocache ? PM_SMP_NOCACHE : 0};
+    pm_smp_config_t cfg = {opt->cpus, opt->batch, opt->high,
+                           (opt->nocache ? PM_SMP_NOCACHE : 0u) |
+                               (opt->no_membarrier ? PM_SMP_NO_MEMBARRIER : 0u)};
     pm_err_t e = pm_smp_create(&cfg, &r->smp);
     STRESS_CHECK(e == PM_OK, "pm_smp_create(cpus %u, batch %u, high %u, flags %#x): %s", cfg.ncpus,
                  cfg.batch, cfg.high, cfg.flags, pm_errname(e));

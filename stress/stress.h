@@ -42,7 +42,7 @@ struct stress_options {
     int pattern; /* enum stress_pattern_id */
     size_t pages;
     unsigned batch, high;
-    bool nocache, quiet, paranoid;
+    bool nocache, no_membarrier, quiet, paranoid;
     int selftest;    /* enum stress_selftest */
     unsigned faults; /* --fault: a mask of enum pm_fault, injected for the whole run */
 };

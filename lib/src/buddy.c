@@ -211,15 +211,14 @@ pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta
     /* base + npages pages must not pass 2^64: pfns stay below 2^52. */
     if (pm_paddr_pfn(base) + (uint64_t)npages > ((uint64_t)1 << (64 - PM_PAGE_SHIFT)))
         return PM_ERANGE;
-    if (npages > 0 && (meta == NULL || ((uintptr_t)meta & 3u) != 0 ||
-                       meta_size < pm_buddy_meta_size(base, npages)))
+    /* the buffer is checked even for 0 pages, which use none of it */
+    if (meta == NULL || ((uintptr_t)meta & 3u) != 0 || meta_size < pm_buddy_meta_size(base, npages))
         return PM_EINVAL;
 
     b->pages = (struct pm_buddy_page *)meta;
     b->base_pfn = pm_paddr_pfn(base);
     b->npages = npages;
     b->free_pages = 0;
-    b->owns_meta = false;
     b->hot_max = PM_BUDDY_HOT_DEFAULT;
     buddy_clear_meta(b);
     buddy_clear_stats(b);
@@ -229,6 +228,7 @@ pm_err_t pm_buddy_init(pm_buddy_t *b, pm_paddr_t base, size_t npages, void *meta
     return PM_OK;
 }
 
+/* owned_meta stays: pm_buddy_destroy frees it, after a fini too. */
 void pm_buddy_fini(pm_buddy_t *b)
 {
     if (b == NULL)
@@ -700,11 +700,12 @@ pm_err_t pm_buddy_flush_hot(pm_buddy_t *b)
     return PM_OK;
 }
 
+/* An order past the largest is PM_ETOOLARGE where pm_buddy_free puts it,
+ * after PM_EINVAL, PM_EUNINIT, PM_EALIGN (page) and PM_ERANGE. */
 pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f)
 {
-    if (f.order > PM_MAX_ORDER)
-        return PM_ETOOLARGE;
-    return pm_buddy_free(b, f.addr, pm_order_to_pages(f.order));
+    return pm_buddy_free(
+        b, f.addr, f.order > PM_MAX_ORDER ? PM_MAX_BLOCK_PAGES + 1 : pm_order_to_pages(f.order));
 }
 
 /* ---- queries -------------------------------------------------------------- */

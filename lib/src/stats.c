@@ -39,8 +39,11 @@ size_t pm_stats_format(const pm_stats_t *s, char *buf, size_t len)
 {
     struct stats_out o = {buf, buf != NULL ? len : 0, 0};
 
-    if (s == NULL)
+    if (s == NULL) {
+        if (o.len > 0)
+            o.buf[0] = '\0'; /* terminated, as promised, even with nothing to say */
         return 0;
+    }
     out_str(&o, "Memory: ");
     out_u64(&o, pm_stats_used_pages(s));
     out_char(&o, '/');

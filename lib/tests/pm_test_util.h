@@ -31,9 +31,9 @@
 
 /*
  * An allocator with metadata from pm_buddy_create (freed by
- * pm_buddy_destroy). Its hot stack keeps the default size unless
+ * pm_buddy_destroy): the textbook eager buddy, as created, unless
  * PM_TEST_HOT_MAX is set: CTest runs the buddy tests once as they are and
- * once more with PM_TEST_HOT_MAX=0, the textbook eager buddy.
+ * once more with PM_TEST_HOT_MAX=16, the opt-in hot stack.
  */
 static inline pm_buddy_t *tb_create(uint64_t base, size_t npages)
 {
@@ -169,7 +169,7 @@ static inline void tb_snap_assert_same(struct tb_snap *s, const pm_buddy_t *b, u
     assert_int_equal(want.npages, b->npages);
     assert_int_equal(want.free_pages, b->free_pages);
     assert_int_equal(want.magic, b->magic);
-    assert_int_equal(want.owns_meta, b->owns_meta);
+    assert_ptr_equal(want.owned_meta, b->owned_meta);
     assert_int_equal(want.nhot, b->nhot);
     assert_int_equal(want.hot_max, b->hot_max);
     if (want.nhot > 0)

@@ -387,6 +387,31 @@ static void test_buddy_carve_1000_pages(void **state)
     pm_buddy_destroy(b);
 }
 
+/*
+ * What PM_ENOMEM promises (error.h): no free, naturally aligned block of the
+ * order in the range, not fewer free pages than asked for. 512 free pages
+ * that start half way into a 2 MiB frame make no order-9 block.
+ */
+static void test_buddy_enomem_means_no_aligned_block(void **state)
+{
+    pm_buddy_t *b = tb_create(BASE + 256 * 4096, 512);
+    pm_paddr_t a, c;
+
+    (void)state;
+    assert_int_equal(pm_buddy_free_pages(b), 512);
+    assert_err(pm_buddy_alloc(b, 512, &a), PM_ENOMEM);
+    assert_err(pm_buddy_alloc(b, 257, &a), PM_ENOMEM);
+    assert_int_equal(pm_buddy_free_pages(b), 512);
+    assert_ok(pm_buddy_alloc(b, 256, &a));
+    assert_ok(pm_buddy_alloc(b, 256, &c));
+    assert_ok(pm_buddy_free(b, a, 256));
+    assert_ok(pm_buddy_free(b, c, 256));
+    tb_assert_no_page_lost(b, NULL, 0);
+    pm_buddy_destroy(b);
+}
+
+static uint32_t static_meta[2048 * 3];
+
 static void test_buddy_zero_page_allocator(void **state)
 {
     pm_buddy_t z = PM_BUDDY_UNINIT;
@@ -405,9 +430,14 @@ static void test_buddy_zero_page_allocator(void **state)
     assert_int_equal(pm_buddy_alloc_bulk(b, 0, 4, &a), 0);
     assert_ok(pm_buddy_check(b));
     pm_buddy_destroy(b);
-    /* no metadata needed at all */
+    /* no metadata needed at all, but a buffer all the same: buddy.h says a
+     * NULL one is PM_EINVAL, and it is, for 0 pages too (issue 12) */
     assert_int_equal(pm_buddy_meta_size(pm_paddr(0), 0), 0);
-    assert_ok(pm_buddy_init(&z, pm_paddr(0), 0, NULL, 0));
+    assert_err(pm_buddy_init(&z, pm_paddr(0), 0, NULL, 0), PM_EINVAL);
+    assert_false(pm_buddy_is_initialized(&z));
+    assert_err(pm_buddy_init(&z, pm_paddr(0), 0, (char *)static_meta + 1, 0), PM_EINVAL);
+    assert_false(pm_buddy_is_initialized(&z));
+    assert_ok(pm_buddy_init(&z, pm_paddr(0), 0, static_meta, 0));
     assert_ok(pm_buddy_check(&z));
     assert_err(pm_buddy_alloc(&z, 1, &a), PM_ENOMEM);
     pm_buddy_fini(&z);
@@ -415,7 +445,6 @@ static void test_buddy_zero_page_allocator(void **state)
 
 /* A kernel's way: a static allocator, initialized later over a static buffer. */
 static pm_buddy_t static_buddy = PM_BUDDY_UNINIT;
-static uint32_t static_meta[2048 * 3];
 
 static void test_buddy_static_uninit(void **state)
 {
@@ -885,6 +914,7 @@ int main(void)
         cmocka_unit_test(test_buddy_carve_base_plus_page),
         cmocka_unit_test(test_buddy_carve_1000_pages),
         cmocka_unit_test(test_buddy_zero_page_allocator),
+        cmocka_unit_test(test_buddy_enomem_means_no_aligned_block),
         cmocka_unit_test(test_buddy_static_uninit),
         cmocka_unit_test(test_buddy_odd_bases_and_sizes),
         cmocka_unit_test(test_buddy_top_of_address_space),

@@ -374,6 +374,18 @@ static void test_free_frame_errors(void **state)
     assert_err(pm_buddy_free_frame(f->b, pm_frame(pm_paddr_add_pages(f->a4, 1), 2)), PM_EALIGN);
     assert_err(pm_buddy_free_frame(f->b, pm_frame(pm_paddr(0), 0)), PM_ERANGE);
     assert_err(pm_buddy_free_frame(NULL, pm_frame(f->a4, 2)), PM_EINVAL);
+    /* an order past the largest is PM_ETOOLARGE in pm_buddy_free's order,
+     * after EINVAL, EUNINIT, EALIGN and ERANGE (it came first) */
+    {
+        pm_buddy_t u = PM_BUDDY_UNINIT;
+
+        assert_err(pm_buddy_free_frame(NULL, pm_frame(f->a4, 10)), PM_EINVAL);
+        assert_err(pm_buddy_free_frame(&u, pm_frame(f->a4, 99)), PM_EUNINIT);
+        assert_err(pm_buddy_free_frame(f->b, pm_frame(pm_paddr(pm_paddr_u64(f->a4) + 1), 10)),
+                   PM_EALIGN);
+        assert_err(pm_buddy_free_frame(f->b, pm_frame(pm_paddr(0), UINT32_MAX)), PM_ERANGE);
+        assert_err(pm_buddy_free_frame(f->b, pm_frame(f->a4, UINT32_MAX)), PM_ETOOLARGE);
+    }
     assert_untouched(f, &s, 0);
 }
 

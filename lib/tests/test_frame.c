@@ -48,6 +48,7 @@ static void test_page_order_next(void **state)
     o = 77;
     assert_err(pm_order_next(9, &o), PM_EINVAL);
     assert_int_equal(o, 77); /* untouched on error */
+    assert_err(pm_order_next(0, NULL), PM_EINVAL);
 }
 
 static void test_page_order_prev(void **state)
@@ -63,6 +64,7 @@ static void test_page_order_prev(void **state)
     assert_err(pm_order_prev(0, &o), PM_EINVAL);
     assert_int_equal(o, 77);
     assert_err(pm_order_prev(10, &o), PM_EINVAL);
+    assert_err(pm_order_prev(1, NULL), PM_EINVAL);
 }
 
 static void test_page_order_from_pages(void **state)
@@ -82,6 +84,10 @@ static void test_page_order_from_pages(void **state)
     assert_int_equal(pm_order_to_bytes(o), 32768);
     assert_ok(pm_order_from_pages(512, &o));
     assert_int_equal(o, 9);
+    /* a NULL out pointer is refused first, never written */
+    assert_err(pm_order_from_pages(1, NULL), PM_EINVAL);
+    assert_err(pm_order_from_pages(0, NULL), PM_EINVAL);
+    assert_err(pm_order_from_bytes(4096, NULL), PM_EINVAL);
 }
 
 static void test_page_order_from_bytes(void **state)
@@ -157,6 +163,9 @@ static void test_frame_split(void **state)
     lo.order = 99;
     assert_false(pm_frame_split(pm_frame_single_page(pm_paddr(0x1000)), &lo, &hi));
     assert_int_equal(lo.order, 99); /* untouched */
+    assert_false(pm_frame_split(pm_frame(pm_paddr(0x10000), 2), NULL, &hi));
+    assert_false(pm_frame_split(pm_frame(pm_paddr(0x10000), 2), &lo, NULL));
+    assert_int_equal(lo.order, 99);
 }
 
 static void test_frame_buddy_addr(void **state)
@@ -192,6 +201,7 @@ static void test_frame_merge(void **state)
     /* already the largest order */
     assert_false(pm_frame_merge(pm_frame(pm_paddr(0), 9), pm_frame(pm_paddr(0x200000), 9), &m));
     assert_int_equal(m.order, 99);
+    assert_false(pm_frame_merge(a, b, NULL)); /* nowhere to write: refused */
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #include <physmem/platform.h>
 
 #include "handshake.h"
+#include "tsan.h"
 
 void cpu_wait(unsigned *spins)
 {
@@ -30,7 +31,7 @@ PM_NOINLINE PM_COLD unsigned cpu_enter_slow(struct cpu_cache *c, unsigned slow)
 
     for (;;) {
         if (slow & CPU_SLOW_FENCE) {
-            atomic_thread_fence(memory_order_seq_cst);
+            pm_fence_full(&c->slow);
             slow = atomic_load_explicit(&c->slow, memory_order_acquire);
         }
         if ((slow & CPU_SLOW_DRAIN) == 0)
@@ -39,7 +40,7 @@ PM_NOINLINE PM_COLD unsigned cpu_enter_slow(struct cpu_cache *c, unsigned slow)
         while ((atomic_load_explicit(&c->slow, memory_order_acquire) & CPU_SLOW_DRAIN) != 0)
             cpu_wait(&spins);
         atomic_store_explicit(&c->busy, 1u, memory_order_relaxed);
-        atomic_thread_fence(memory_order_seq_cst);
+        pm_fence_full(&c->slow);
         slow = atomic_load_explicit(&c->slow, memory_order_acquire);
     }
 }
@@ -51,7 +52,7 @@ void cpu_drain_begin(struct cpu_cache *c, unsigned mode) PM_NO_TSA
     ticket_lock_acquire(&c->drain_lock);
     atomic_store_explicit(&c->slow, mode | CPU_SLOW_DRAIN, memory_order_relaxed);
     if (mode & CPU_SLOW_FENCE)
-        atomic_thread_fence(memory_order_seq_cst);
+        pm_fence_full(&c->slow); /* pairs with the owner's, on the same word */
     else
         pm_plat_remote_barrier();
     while (atomic_load_explicit(&c->busy, memory_order_acquire) != 0)

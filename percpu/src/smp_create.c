@@ -34,7 +34,7 @@ pm_err_t pm_smp_mem_size(const pm_smp_config_t *cfg, size_t *bytes)
     if (err == PM_OK)
         err = smp_layout(&c, &l);
     if (err == PM_OK)
-        *bytes = l.bytes;
+        *bytes = l.total_bytes;
     return err;
 }
 
@@ -78,7 +78,7 @@ pm_err_t pm_smp_init(const pm_smp_config_t *cfg, void *mem, size_t size, pm_smp_
         err = smp_layout(&c, &l);
     if (err != PM_OK)
         return err;
-    if (size < l.bytes)
+    if (size < l.total_bytes)
         return PM_EINVAL;
     s = mem;
     pm_zero(s, sizeof(*s));
@@ -248,6 +248,13 @@ pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
     size = zone_meta_size(base, npages);
     if (size == 0)
         return PM_EINVAL;
+    /* Refused before the metadata is allocated (up to 52 GiB for 2^32
+     * pages); smp_add_zone asks again, since another add may come between. */
+    pm_plat_table_lock();
+    err = zone_table_room(&s->zones, pm_paddr_pfn(base), npages);
+    pm_plat_table_unlock();
+    if (err != PM_OK)
+        return err;
     meta = pm_plat_alloc(size, PM_SMP_MEM_ALIGN);
     if (meta == NULL)
         return PM_ENOMEM;

@@ -6,6 +6,10 @@
  * into the order-9 block a large allocation needs. With fault injection
  * built in, the same checks are run with the drain switched off
  * (PM_FAULT_NO_ENOMEM_DRAIN) to show that they catch its absence.
+ * And what PM_ENOMEM promises, no more (smp.h): no zone holds a free,
+ * naturally aligned block of the order; zones never merge, so two adjacent
+ * regions that together make a free aligned 2 MiB run still answer
+ * PM_ENOMEM to 512 pages.
  */
 #include "smp_test_util.h"
 
@@ -173,6 +177,64 @@ static void test_enomem_recovers(void **state)
     ts_destroy(s);
 }
 
+/*
+ * Issue 12, pinned: PM_ENOMEM means that no single zone has a free, naturally
+ * aligned run of the order (after every cache was drained), not that the
+ * free pages could not make one. Two regions of 256 pages, adjacent, whose
+ * union is an aligned 512-page run, all free: 512 pages is PM_ENOMEM (in
+ * either order of adding them), 256 pages comes from each zone; one region
+ * of 512 pages over the same range serves it. A region of 512 pages that is
+ * not aligned to 512 pages answers PM_ENOMEM too, all its pages free.
+ */
+static void test_enomem_zones_never_merge(void **state)
+{
+    pm_paddr_t a, b;
+
+    (void)state;
+    for (int order = 0; order < 2; order++) {
+        pm_smp_t *s = ts_create(2, BATCH, HIGH, 0);
+        pm_smp_stats_t st;
+
+        assert_ok(pm_smp_add_region(s, ts_pfn_addr(TS_BASE, order ? 256 : 0), 256));
+        assert_ok(pm_smp_add_region(s, ts_pfn_addr(TS_BASE, order ? 0 : 256), 256));
+        st = ts_stats(s);
+        assert_int_equal(st.zones, 2);
+        assert_int_equal(st.free_pages, 512);
+        assert_err(pm_smp_alloc(s, 0, 512, &a), PM_ENOMEM);
+        assert_err(pm_smp_alloc(s, 1, 257, &a), PM_ENOMEM);
+        st = ts_stats(s);
+        assert_int_equal(st.free_pages + st.cached_pages, 512); /* nothing lost either */
+        assert_ok(pm_smp_alloc(s, 0, 256, &a));
+        assert_ok(pm_smp_alloc(s, 1, 256, &b));
+        assert_int_equal(pm_paddr_pfn(a) / 256 + pm_paddr_pfn(b) / 256,
+                         2 * (TS_BASE >> PM_PAGE_SHIFT) / 256 + 1); /* one from each */
+        assert_ok(pm_smp_free(s, 1, a, 256));
+        assert_ok(pm_smp_free(s, 0, b, 256));
+        ts_assert_intact(s, NULL, 0);
+        ts_destroy(s);
+    }
+    {
+        pm_smp_t *s = ts_create1(2, BATCH, HIGH, 0, 512); /* one zone, same range */
+
+        assert_ok(pm_smp_alloc(s, 0, 512, &a));
+        assert_int_equal(pm_paddr_u64(a), TS_BASE);
+        assert_ok(pm_smp_free(s, 0, a, 512));
+        ts_destroy(s);
+    }
+    {
+        pm_smp_t *s = ts_create(2, BATCH, HIGH, 0);
+
+        assert_ok(pm_smp_add_region(s, ts_pfn_addr(TS_BASE, 256), 512)); /* misaligned */
+        assert_err(pm_smp_alloc(s, 0, 512, &a), PM_ENOMEM);
+        assert_int_equal(ts_stats(s).free_pages, 512);
+        assert_ok(pm_smp_alloc(s, 0, 256, &a));
+        assert_ok(pm_smp_alloc(s, 0, 256, &b));
+        assert_ok(pm_smp_free(s, 0, a, 256));
+        assert_ok(pm_smp_free(s, 0, b, 256));
+        ts_destroy(s);
+    }
+}
+
 #if PM_FAULT_INJECTION
 /* The checks above see a missing drain: with it switched off, CPU 3 gets
  * fewer than every page and the 512-page block is not found. */
@@ -202,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_enomem_after_depot_and_zones),
         cmocka_unit_test(test_enomem_large_block_from_caches),
         cmocka_unit_test(test_enomem_recovers),
+        cmocka_unit_test(test_enomem_zones_never_merge),
 #if PM_FAULT_INJECTION
         cmocka_unit_test(test_enomem_fault_is_caught),
 #endif

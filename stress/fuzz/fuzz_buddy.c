@@ -11,7 +11,8 @@
  *
  * Input format (every read past the end gives 0):
  *   u8  flags   bit 0: base above 2^40 pages; bit 1: range ends at the top
- *               of the 64-bit address space
+ *               of the 64-bit address space; bit 2: the hot stack opted in
+ *               (hot_max 16) from the start, else the default (none)
  *   u16 base    base pfn (odd bases are the interesting ones)
  *   u16 size    npages = 1 + size % 4096
  *   then operations, one u8 opcode each followed by its arguments:
@@ -84,21 +85,29 @@ static void live_remove(struct harness *h, uint64_t pfn)
     FZ_CHECK(false, "freed pfn %#llx is not held", (unsigned long long)pfn);
 }
 
-static void read_config(struct fz_in *in, uint64_t *base_pfn, uint64_t *npages)
+struct config {
+    uint64_t base_pfn;
+    uint64_t npages;
+    uint32_t hot_max;
+};
+
+static void read_config(struct fz_in *in, struct config *c)
 {
     uint8_t flags = fz_u8(in);
     uint64_t base = fz_u16(in);
 
-    *npages = 1 + fz_u16(in) % FZ_MAX_PAGES;
+    c->npages = 1 + fz_u16(in) % FZ_MAX_PAGES;
     if (flags & 1)
         base += (uint64_t)1 << 40;
     if (flags & 2) /* ends 0..7 pages below 2^52 pages, the top of the address space */
-        base = ((uint64_t)1 << (64 - PM_PAGE_SHIFT)) - *npages - (base & 7);
-    *base_pfn = base;
+        base = ((uint64_t)1 << (64 - PM_PAGE_SHIFT)) - c->npages - (base & 7);
+    c->base_pfn = base;
+    c->hot_max = flags & 4 ? 16 : 0;
 }
 
-static void harness_init(struct harness *h, uint64_t base_pfn, uint64_t npages)
+static void harness_init(struct harness *h, const struct config *c)
 {
+    uint64_t base_pfn = c->base_pfn, npages = c->npages;
     size_t meta_size = pm_buddy_meta_size(pm_paddr_from_pfn(base_pfn), (size_t)npages);
 
     h->meta = malloc(meta_size); /* exact size: ASan sees any overrun */
@@ -113,12 +122,15 @@ static void harness_init(struct harness *h, uint64_t base_pfn, uint64_t npages)
     FZ_CHECK_ERR(
         pm_buddy_init(&h->b, pm_paddr_from_pfn(base_pfn), (size_t)npages, h->meta, meta_size),
         PM_OK);
+    FZ_CHECK(pm_buddy_hot_pages(&h->b) == 0, "a new allocator has hot pages");
+    if (c->hot_max != 0)
+        FZ_CHECK_ERR(pm_buddy_set_hot_max(&h->b, c->hot_max), PM_OK);
     fz_model_init(&h->m);
     if (!fz_model_add_region(&h->m, base_pfn, npages))
         abort();
     h->ready = true;
-    fz_trace("init base_pfn %#llx npages %llu", (unsigned long long)base_pfn,
-             (unsigned long long)npages);
+    fz_trace("init base_pfn %#llx npages %llu hot_max %u", (unsigned long long)base_pfn,
+             (unsigned long long)npages, (unsigned)c->hot_max);
 }
 
 static void harness_fini(struct harness *h)
@@ -303,12 +315,9 @@ static void op_free_frame(struct harness *h, struct fz_in *in)
     if (sel % 8 == 7)
         f.order = 10 + sel / 8 % 4; /* past the largest order */
     got = pm_buddy_free_frame(&h->b, f);
-    if (f.order > PM_MAX_ORDER) {
-        fz_trace("free_frame order %u: got %s", f.order, pm_errname(got));
-        FZ_CHECK_ERR(got, PM_ETOOLARGE);
-        return;
-    }
-    do_free(h, f.addr, (size_t)1 << f.order, got);
+    /* an order past the largest is a free of more than 512 pages: PM_ETOOLARGE
+     * in pm_buddy_free's order, after PM_EUNINIT, PM_EALIGN and PM_ERANGE */
+    do_free(h, f.addr, f.order > PM_MAX_ORDER ? PM_MAX_BLOCK_PAGES + 1 : (size_t)1 << f.order, got);
 }
 
 static void op_bulk(struct harness *h, struct fz_in *in)
@@ -444,12 +453,12 @@ static void check_init_errors(struct harness *h, uint64_t base_pfn, uint64_t npa
 static void op_reinit(struct harness *h, struct fz_in *in)
 {
     uint8_t sel = fz_u8(in);
-    uint64_t base_pfn, npages;
+    struct config c;
 
-    read_config(in, &base_pfn, &npages);
-    if (h->ready && pm_buddy_meta_size(pm_paddr(0), (size_t)npages) <=
+    read_config(in, &c);
+    if (h->ready && pm_buddy_meta_size(pm_paddr(0), (size_t)c.npages) <=
                         pm_buddy_meta_size(pm_paddr(0), (size_t)h->npages))
-        check_init_errors(h, base_pfn, npages);
+        check_init_errors(h, c.base_pfn, c.npages);
     fz_where.op = "fini/init";
     if (h->ready) {
         fz_trace("fini");
@@ -457,7 +466,7 @@ static void op_reinit(struct harness *h, struct fz_in *in)
         if (sel & 1)
             return; /* stay uninitialized: every call must say PM_EUNINIT */
     }
-    harness_init(h, base_pfn, npages);
+    harness_init(h, &c);
 }
 
 static void check_step(struct harness *h)
@@ -492,13 +501,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fz_in in = {data, size, 0};
     struct harness h;
-    uint64_t base_pfn, npages;
+    struct config c;
 
     memset(&h, 0, sizeof(h));
     fz_where.step = 0;
     fz_where.op = "init";
-    read_config(&in, &base_pfn, &npages);
-    harness_init(&h, base_pfn, npages);
+    read_config(&in, &c);
+    harness_init(&h, &c);
     while (fz_more(&in)) {
         uint8_t op = fz_u8(&in);
 

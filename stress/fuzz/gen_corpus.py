@@ -66,8 +66,9 @@ def addr(kind, r=0, size_sel=0, raw=None, count=None):
 
 # ---- fuzz-buddy ---------------------------------------------------------------
 
-def buddy_cfg(base, npages, flags=0):
-    return u8(flags) + u16(base) + u16(npages - 1)
+def buddy_cfg(base, npages, flags=0, hot=False):
+    """hot: the hot stack opted in (hot_max 16) from the start."""
+    return u8(flags | (4 if hot else 0)) + u16(base) + u16(npages - 1)
 
 
 class Buddy:
@@ -92,8 +93,14 @@ class Buddy:
     def block_order(a):
         return u8(12) + a
 
+    def hot_max(n):
+        return u8(13) + u8((n % 33) << 1)
+
+    def flush_hot():
+        return u8(13) + u8(1)
+
     def stats():
-        return u8(13)
+        return u8(14) + u8(1)
 
     def reset():
         return u8(14) + u8(0)
@@ -124,6 +131,18 @@ def buddy_seeds():
     p = buddy_cfg(512, 512)
     p += B.alloc(npages_one()) * 4 + B.free_held(0) * 4 + B.alloc(npages_pow(9))
     s["coalesce-small"] = p
+    # The same with the opt-in hot stack: the four pages stay hot, and the
+    # 512-page block needs them merged first (no-hot-flush is caught here).
+    p = buddy_cfg(512, 512, hot=True)
+    p += B.alloc(npages_one()) * 4 + B.free_held(0) * 4 + B.alloc(npages_pow(9))
+    s["coalesce-small-hot"] = p
+    # The hot stack resized while pages come and go, flushed, switched off.
+    p = buddy_cfg(64, 256)
+    p += B.bulk(0, 40) + B.hot_max(8) + B.free_held(0) * 12 + B.alloc(npages_one()) * 3
+    p += B.hot_max(2) + B.free_held(1) * 6 + B.hot_max(32) + B.free_held(2) * 20
+    p += B.alloc(npages_pow(6)) + B.flush_hot() + B.alloc(npages_pow(7)) + B.hot_max(0)
+    p += B.free_held(0) * 8 + B.stats()
+    s["hot-resize"] = p
     # Bad frees of every kind.
     p = buddy_cfg(77, 600)
     p += B.alloc(npages_pow(3)) + B.alloc(npages_pow(4)) + B.alloc(npages_one())

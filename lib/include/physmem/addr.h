@@ -4,6 +4,10 @@
  * pm_paddr_t wraps a uint64_t so that a physical address cannot be mixed up
  * with a page count or a pointer by accident. Everything here is inline and
  * branch-light; none of it dereferences memory.
+ *
+ * Contract: nothing here fails or returns an error; every function is
+ * defined for every input (align_up wraps to 0 past the top, sub_pages
+ * saturates at 0, pages_to is 0 backwards, as documented at each).
  */
 #ifndef PHYSMEM_ADDR_H
 #define PHYSMEM_ADDR_H

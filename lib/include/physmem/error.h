@@ -4,15 +4,32 @@
  * Every fallible call returns a pm_err_t. On any error other than
  * PM_ECORRUPT the allocator is exactly as it was before the call: no page
  * lost, none handed out twice.
+ *
+ * Contract: nothing here fails. pm_strerror and pm_errname never return
+ * NULL (an unknown code gets "unknown error" and "PM_E?");
+ * pm_err_kernel_class maps an unknown code to PM_KERR_INTERNAL. Which
+ * function returns which code: the contract section of each header
+ * (buddy.h, order.h, fault.h, smp.h).
  */
 #ifndef PHYSMEM_ERROR_H
 #define PHYSMEM_ERROR_H
 
 #include <physmem/config.h>
 
+/*
+ * PM_ENOMEM promises exactly this: no single range the allocator manages
+ * holds a free, naturally aligned block of 2^order pages (order: npages
+ * rounded up to a power of two), so none could be handed out without
+ * breaking buddy alignment. A range is one pm_buddy_t; in physmem::smp, one
+ * zone (one pm_smp_add_region), checked after every per-CPU cache and the
+ * depot were drained back to the zones. It does not promise that fewer than
+ * 2^order pages are free: free pages in two ranges never make one block
+ * (zones never merge, even adjacent ones whose union would be an aligned
+ * run), and neither do free pages that are not aligned to the order.
+ */
 typedef enum pm_err {
     PM_OK = 0,
-    PM_ENOMEM,    /* no free block of the order exists anywhere (OutOfMemory) */
+    PM_ENOMEM,    /* no free aligned block of the order in any one range (OutOfMemory) */
     PM_ETOOLARGE, /* more than PM_MAX_BLOCK_PAGES pages (AllocationTooLarge) */
     PM_EZERO,     /* zero pages asked for or freed (ZeroAllocation) */
     PM_EALIGN,    /* address not aligned to a page, or to the block's order */

@@ -6,6 +6,12 @@
  * Faults are selected at run time (pm-stress --fault NAME, or the
  * PM_FAULT environment variable read by the test harnesses), set before
  * any thread uses the allocator.
+ *
+ * Contract: pm_fault_set returns PM_EINVAL for a mask with an unknown bit,
+ * and for any fault at all in a build without fault injection (the mask is
+ * then unchanged); PM_OK otherwise. The other functions cannot fail
+ * (pm_fault_name: NULL past the last fault; pm_fault_from_name: 0 for an
+ * unknown or NULL name).
  */
 #ifndef PHYSMEM_FAULT_H
 #define PHYSMEM_FAULT_H

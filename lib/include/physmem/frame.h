@@ -1,6 +1,12 @@
 /*
  * physmem/frame.h - page frames (the seed's PageFrame): a block's address
  * and order, with the buddy arithmetic.
+ *
+ * Contract: nothing here returns an error. pm_frame_split and
+ * pm_frame_merge answer false (and write nothing) when they cannot: a
+ * single page, orders that differ, not buddies, already order 9, a NULL out
+ * pointer. A frame's order is meant to be 0..9 (pm_buddy_free_frame refuses
+ * a larger one with PM_ETOOLARGE); the arithmetic here does not check it.
  */
 #ifndef PHYSMEM_FRAME_H
 #define PHYSMEM_FRAME_H
@@ -52,10 +58,10 @@ static inline pm_paddr_t pm_frame_buddy_addr(pm_frame_t f)
     return pm_paddr(f.addr.value ^ pm_frame_bytes(f));
 }
 
-/* Splits into two halves; false for a single page. */
+/* Splits into two halves; false for a single page or a NULL lo or hi. */
 static inline bool pm_frame_split(pm_frame_t f, pm_frame_t *lo, pm_frame_t *hi)
 {
-    if (f.order == 0)
+    if (f.order == 0 || lo == NULL || hi == NULL)
         return false;
     *lo = pm_frame(f.addr, f.order - 1);
     *hi = pm_frame(pm_paddr(f.addr.value + pm_order_to_bytes(f.order - 1)), f.order - 1);
@@ -63,10 +69,10 @@ static inline bool pm_frame_split(pm_frame_t f, pm_frame_t *lo, pm_frame_t *hi)
 }
 
 /* Merges two buddies into their parent; false if the orders differ, they
- * are not buddies, or they are already of the largest order. */
+ * are not buddies, they are already of the largest order, or out is NULL. */
 static inline bool pm_frame_merge(pm_frame_t a, pm_frame_t b, pm_frame_t *out)
 {
-    if (a.order != b.order || a.order >= PM_MAX_ORDER)
+    if (out == NULL || a.order != b.order || a.order >= PM_MAX_ORDER)
         return false;
     if (!pm_paddr_eq(pm_frame_buddy_addr(a), b.addr))
         return false;

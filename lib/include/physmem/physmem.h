@@ -1,6 +1,11 @@
 /*
  * physmem/physmem.h - the umbrella header of the buddy core.
  * #include <physmem/smp.h> as well for the SMP allocator.
+ *
+ * Contract: no function of its own. Each header it includes lists, in its
+ * contract section, the errors each of its functions can return (buddy.h,
+ * order.h, fault.h; error.h says what each code means, PM_ENOMEM's promise
+ * included).
  */
 #ifndef PHYSMEM_PHYSMEM_H
 #define PHYSMEM_PHYSMEM_H

@@ -5,6 +5,10 @@
  * pages, 16 are used and requested_pages says 10 (the seed counted 10 used).
  * With PM_STATS off, the event counters stay 0; the page counts are always
  * exact.
+ *
+ * Contract: nothing here returns an error. The helpers take a NULL s as
+ * statistics of nothing (0; a success rate of 100, as for no attempt);
+ * pm_stats_format of a NULL s writes "" (when len > 0) and returns 0.
  */
 #ifndef PHYSMEM_STATS_H
 #define PHYSMEM_STATS_H
@@ -31,6 +35,8 @@ typedef struct pm_order_stats {
 
 static inline uint64_t pm_stats_used_pages(const pm_stats_t *s)
 {
+    if (s == NULL)
+        return 0;
     return s->total_pages >= s->free_pages ? s->total_pages - s->free_pages : 0;
 }
 
@@ -41,24 +47,25 @@ static inline uint64_t pm_stats_used_bytes(const pm_stats_t *s)
 
 static inline uint64_t pm_stats_free_bytes(const pm_stats_t *s)
 {
-    return s->free_pages << PM_PAGE_SHIFT;
+    return s != NULL ? s->free_pages << PM_PAGE_SHIFT : 0;
 }
 
 static inline uint64_t pm_stats_total_bytes(const pm_stats_t *s)
 {
-    return s->total_pages << PM_PAGE_SHIFT;
+    return s != NULL ? s->total_pages << PM_PAGE_SHIFT : 0;
 }
 
 /* used * 100 / total in integers; 0 for an empty allocator. */
 static inline unsigned pm_stats_utilization_percent(const pm_stats_t *s)
 {
-    return s->total_pages ? (unsigned)(pm_stats_used_pages(s) * 100 / s->total_pages) : 0;
+    return s != NULL && s->total_pages ? (unsigned)(pm_stats_used_pages(s) * 100 / s->total_pages)
+                                       : 0;
 }
 
 /* Successful allocations in percent of attempts; 100 when none tried. */
 static inline unsigned pm_stats_success_rate_percent(const pm_stats_t *s)
 {
-    if (s->allocations == 0)
+    if (s == NULL || s->allocations == 0)
         return 100;
     return (unsigned)((s->allocations - s->failed_allocations) * 100 / s->allocations);
 }

@@ -12,7 +12,11 @@
  *                         drained by half when full; no depot
  *   orders 4..9           the zones, under their lock, every time
  * Every cached page or block is returned to the zones before any
- * allocation reports PM_ENOMEM.
+ * allocation reports PM_ENOMEM, which then means: no zone holds a free,
+ * naturally aligned block of the order (error.h). Each region added is a
+ * zone of its own, and zones never merge: two adjacent regions whose
+ * union is a free aligned 2 MiB run still answer PM_ENOMEM to 512 pages.
+ * Add a range as one region to get blocks across it.
  *
  * A "CPU" is a slot number 0..ncpus-1. In a kernel the caller passes the
  * current CPU with preemption disabled; in user space each thread uses its
@@ -35,15 +39,60 @@
  *   pm_smp_check             | no                 | no: the allocator must be quiet
  *   pm_smp_create/destroy    | no                 | no: nothing else may run
  *
- * No thread needs to register: the zone table is read under urcu-bp, whose
- * readers register themselves on first use and are reclaimed when they exit.
+ * No thread needs to register: the zone table is read under the platform's
+ * RCU (urcu-bp in user space, whose readers register themselves on first
+ * use and are reclaimed when they exit).
+ *
+ * Contract: the errors each function can return, in the order it checks
+ * them. On an error the allocator is exactly as it was and no
+ * out-parameter is written (a failed allocation may have drained the
+ * caches back to the zones first: that moves pages, it changes no answer).
+ *
+ *   pm_smp_create      PM_EINVAL (NULL cfg or out; a field outside its bound,
+ *                      below; nothing allocated), PM_ENOMEM (nothing left allocated)
+ *   pm_smp_mem_size    PM_EINVAL (NULL cfg or bytes; a field outside its bound)
+ *   pm_smp_init        PM_EINVAL (NULL cfg, mem or out; mem not PM_SMP_MEM_ALIGN
+ *                      aligned; a field outside its bound; size below
+ *                      pm_smp_mem_size): nothing written
+ *   pm_smp_add_region  PM_EINVAL (NULL s, npages 0 or above 2^32), PM_EALIGN (base),
+ *                      PM_ERANGE (wraps past 2^64), PM_EINVAL (overlaps a zone),
+ *                      PM_ENOMEM (PM_SMP_MAX_ZONES zones already; the zone's
+ *                      metadata, 13 bytes a page, cannot be had)
+ *   pm_smp_add_region_mem   as pm_smp_add_region, and PM_EINVAL for a NULL,
+ *                      misaligned or short meta (nothing written to it)
+ *   pm_smp_add_region_carve as pm_smp_add_region, and PM_EINVAL for a NULL or
+ *                      misaligned base_va, or a region too small for its
+ *                      metadata and one page (nothing written to it)
+ *   pm_smp_region_meta_size PM_EINVAL (NULL bytes, npages 0 or above 2^32)
+ *   pm_smp_alloc       PM_EINVAL (NULL s or out, cpu >= ncpus), PM_EZERO,
+ *                      PM_ETOOLARGE, PM_ENOMEM (see above and error.h)
+ *   pm_smp_free        PM_EINVAL (NULL s, cpu >= ncpus), then pm_buddy_free's:
+ *                      PM_EZERO, PM_EALIGN (page), PM_ERANGE (in no zone),
+ *                      PM_ETOOLARGE, PM_EALIGN (order), PM_ENOTALLOC (a cached
+ *                      block too: a double free), PM_ESIZE
+ *   pm_smp_check       PM_EINVAL (NULL s), PM_ECORRUPT (it allocates nothing: its
+ *                      marks are a spare bit of each page's state byte)
+ *   pm_smp_alloc_bulk  no error code: how many pages; 0 for a NULL s or out, a bad
+ *                      cpu, count 0, or no free page anywhere
+ *   pm_smp_destroy, _fini, _drain_cpu, _drain_all, _stats, _order_stats, _get_config:
+ *                      no error; a NULL s or out, or a bad cpu, is ignored (the
+ *                      statistics of a NULL s are zeroed)
  */
 #ifndef PHYSMEM_SMP_H
 #define PHYSMEM_SMP_H
 
 #include <physmem/physmem.h>
 
-#define PM_MAX_CPUS 256
+/*
+ * The configuration's bounds (pm_smp_config_t below). pm_smp_create refuses
+ * a config outside them with PM_EINVAL and allocates nothing; inside them,
+ * everything it allocates is sized up front in 64 bits: just over 64 MiB at
+ * most (256 CPUs, batch 1, high 4096: a million one-page magazines), about
+ * 9 KiB a CPU with the defaults.
+ */
+#define PM_MAX_CPUS      256  /* ncpus: 1..PM_MAX_CPUS */
+#define PM_SMP_MAX_BATCH 512  /* batch: 0 (the default) or 1..PM_SMP_MAX_BATCH */
+#define PM_SMP_MAX_HIGH  4096 /* high: 0 (the default) or 2 * batch..PM_SMP_MAX_HIGH */
 
 /* Defaults when the config leaves batch or high at 0. */
 #define PM_SMP_DEFAULT_BATCH 64  /* pages per refill or drain; also magazine size */
@@ -74,18 +123,20 @@
  * and slower. The tests set it to cover that path.
  */
 #define PM_SMP_NO_MEMBARRIER 0x4u
+/* flags: any OR of these; any other bit is PM_EINVAL. */
+#define PM_SMP_FLAGS_ALL (PM_SMP_NOCACHE | PM_SMP_STRICT_FREE | PM_SMP_NO_MEMBARRIER)
 
 typedef struct pm_smp pm_smp_t;
 
 typedef struct pm_smp_config {
     unsigned ncpus; /* 1..PM_MAX_CPUS */
-    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH; 1..PM_SMP_MAX_BATCH; the list of
-                       order k holds max(2, batch >> k) blocks */
-    unsigned high;  /* 0: PM_SMP_DEFAULT_HIGH; at least 2 * batch */
-    unsigned flags;
+    unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH (64); else 1..PM_SMP_MAX_BATCH; the list
+                       of order k holds max(2, batch >> k) blocks */
+    unsigned high;  /* 0: max(PM_SMP_DEFAULT_HIGH, 2 * batch), so 512 up to batch 256
+                       and 2 * batch above (1024 for batch 512); else
+                       2 * batch..PM_SMP_MAX_HIGH */
+    unsigned flags; /* PM_SMP_* above, within PM_SMP_FLAGS_ALL */
 } pm_smp_config_t;
-
-#define PM_SMP_MAX_BATCH 512
 
 typedef struct pm_smp_stats {
     uint64_t total_pages;
@@ -159,15 +210,19 @@ pm_err_t pm_smp_add_region_carve(pm_smp_t *s, pm_paddr_t base, size_t npages, vo
                                  size_t *meta_pages);
 
 /* Creates an allocator with no memory; add zones with pm_smp_add_region.
- * PM_EINVAL for a NULL or bad config. */
+ * pm_smp_init over one pm_plat_alloc'd buffer of pm_smp_mem_size bytes.
+ * PM_EINVAL for a NULL or out-of-bounds config (nothing allocated),
+ * PM_ENOMEM when that buffer cannot be allocated. */
 pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out);
 void pm_smp_destroy(pm_smp_t *s);
 
 /*
  * Adds a zone over [base, base + npages pages). Callable at any time, also
- * while other CPUs allocate and free. PM_EINVAL if it overlaps a zone (or
- * npages is 0 or too large), PM_EALIGN for an unaligned base, PM_ERANGE if the
- * range wraps, PM_ENOMEM if the metadata cannot be allocated.
+ * while other CPUs allocate and free. PM_EINVAL if npages is 0 or above
+ * PM_BUDDY_MAX_PAGES, or the range overlaps a zone (checked before the
+ * metadata is allocated), PM_EALIGN for an unaligned base, PM_ERANGE if the
+ * range wraps, PM_ENOMEM if the metadata cannot be allocated. The zone never
+ * merges with another, adjacent or not.
  */
 pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages);
 
@@ -181,7 +236,7 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages);
 size_t pm_smp_alloc_bulk(pm_smp_t *s, unsigned cpu, size_t count, pm_paddr_t *out);
 
 /* Gives back everything CPU cpu caches, magazines and lists (a CPU going
- * offline). */
+ * offline). A NULL s or a cpu >= ncpus is ignored. */
 void pm_smp_drain_cpu(pm_smp_t *s, unsigned cpu);
 /* Every CPU's cache and the depot back to the zones. */
 void pm_smp_drain_all(pm_smp_t *s);
@@ -191,7 +246,8 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out);
 /* Per-order counts summed over the zones (free_blocks: in the buddy cores). */
 void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS]);
 
-/* Whole-structure invariants on a quiet allocator: PM_OK or PM_ECORRUPT. */
+/* Whole-structure invariants on a quiet allocator: PM_OK or PM_ECORRUPT
+ * (PM_EINVAL for NULL). Allocates nothing. */
 pm_err_t pm_smp_check(pm_smp_t *s);
 
 /* The configuration in force (defaults filled in). */
