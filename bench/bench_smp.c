@@ -3,8 +3,8 @@
  * magazines, the default configuration), locked/... (PM_SMP_NOCACHE:
  * every call takes the zone's ticket lock) and strict/... (PM_SMP_STRICT_FREE:
  * a compare-and-swap per free; pair and batch64 only). pair, batch64, xfer,
- * mixed and bulk, each thread on CPU slot = its thread index, over one zone of
- * PMB_NPAGES fake pages at PMB_BASE.
+ * mixed, bulk and pair9 (an order-9 block), each thread on CPU slot = its
+ * thread index, over one zone of PMB_NPAGES fake pages at PMB_BASE.
  *
  * Besides ns_per_pair and items_per_second each reports, once per run,
  * meta_bytes_per_page and max_cached_pages from pm_smp_stats, and the
@@ -127,6 +127,11 @@ static void smp_mixed(pmb_state_t *st)
     pmb_wl_mixed(st, smp_alloc, smp_free);
 }
 
+static void smp_pair9(pmb_state_t *st)
+{
+    pmb_wl_pair9(st, smp_alloc, smp_free);
+}
+
 static void smp_bulk64(pmb_state_t *st)
 {
     pmb_wl_bulk(st, 64, smp_bulk, smp_free);
@@ -144,6 +149,7 @@ void pmb_register_smp(void)
         .xfer = smp_xfer,
         .mixed = smp_mixed,
         .bulk = smp_bulk64,
+        .pair9 = smp_pair9,
     };
     pmb_register_backend(&b);
     b.prefix = "locked";
@@ -156,5 +162,6 @@ void pmb_register_smp(void)
     b.xfer = NULL;
     b.mixed = NULL;
     b.bulk = NULL;
+    b.pair9 = NULL;
     pmb_register_backend(&b);
 }

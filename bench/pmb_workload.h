@@ -8,6 +8,7 @@
  *
  * Workloads (thread i uses CPU slot i):
  *   pair    alloc one order-0 page, free it
+ *   pair9   alloc one order-9 block (512 pages, 2 MiB), free it
  *   batch   alloc N order-0 pages, free them (same order)
  *   xfer    threads 0..T/2-1 allocate and push through an SPSC ring to
  *           thread i + T/2, which frees (pages cross CPUs)
@@ -140,8 +141,9 @@ static inline void pmb_report_failures(pmb_state_t *st, uint64_t failures)
 /* ------------------------------------------------------------------------ */
 /* Workloads. */
 
-static PMB_ALWAYS_INLINE void pmb_wl_pair(pmb_state_t *st, pmb_alloc_fn alloc_fn,
-                                          pmb_free_fn free_fn)
+/* One block of `order` allocated and freed, again and again. */
+static PMB_ALWAYS_INLINE void pmb_wl_pair_order(pmb_state_t *st, unsigned order,
+                                                pmb_alloc_fn alloc_fn, pmb_free_fn free_fn)
 {
     pmb_fixture_t *fx = pmb_fixture(st);
     void *ctx = fx->ctx;
@@ -149,15 +151,29 @@ static PMB_ALWAYS_INLINE void pmb_wl_pair(pmb_state_t *st, pmb_alloc_fn alloc_fn
     uint64_t failures = 0;
     while (pmb_keep_running(st)) {
         uint64_t p;
-        if (PMB_LIKELY(alloc_fn(ctx, cpu, 0, &p))) {
+        if (PMB_LIKELY(alloc_fn(ctx, cpu, order, &p))) {
             pmb_do_not_optimize_u64(p);
-            free_fn(ctx, cpu, p, 0);
+            free_fn(ctx, cpu, p, order);
         } else {
             failures++;
         }
     }
     pmb_report_pairs(st, (double)pmb_iterations(st));
     pmb_report_failures(st, failures);
+}
+
+static PMB_ALWAYS_INLINE void pmb_wl_pair(pmb_state_t *st, pmb_alloc_fn alloc_fn,
+                                          pmb_free_fn free_fn)
+{
+    pmb_wl_pair_order(st, 0, alloc_fn, free_fn);
+}
+
+#define PMB_PAIR9_ORDER 9u /* PM_MAX_ORDER: a 2 MiB block */
+
+static PMB_ALWAYS_INLINE void pmb_wl_pair9(pmb_state_t *st, pmb_alloc_fn alloc_fn,
+                                           pmb_free_fn free_fn)
+{
+    pmb_wl_pair_order(st, PMB_PAIR9_ORDER, alloc_fn, free_fn);
 }
 
 static PMB_ALWAYS_INLINE void pmb_wl_batch(pmb_state_t *st, unsigned n, pmb_alloc_fn alloc_fn,
@@ -310,7 +326,7 @@ typedef struct pmb_backend_families {
     pmb_setup_fn setup;
     pmb_teardown_fn teardown;
     const void *user;
-    pmb_run_fn pair, batch64, xfer, mixed, bulk; /* NULL: not offered */
+    pmb_run_fn pair, batch64, xfer, mixed, bulk, pair9; /* NULL: not offered */
 } pmb_backend_families_t;
 
 static inline void pmb_register_backend(const pmb_backend_families_t *b)
@@ -324,6 +340,7 @@ static inline void pmb_register_backend(const pmb_backend_families_t *b)
         {"batch64", offsetof(pmb_backend_families_t, batch64), PMB_THREADS_ALL},
         {"xfer", offsetof(pmb_backend_families_t, xfer), PMB_THREADS_EVEN},
         {"mixed", offsetof(pmb_backend_families_t, mixed), PMB_THREADS_ALL},
+        {"pair9", offsetof(pmb_backend_families_t, pair9), PMB_THREADS_ALL},
         {"bulk", offsetof(pmb_backend_families_t, bulk), PMB_THREADS_ALL},
     };
     for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
