@@ -1,7 +1,7 @@
 /*
- * pcp.c - moving blocks of orders 1..3 between a CPU's lists and the zones.
+ * pcp.c - moving blocks of orders 1..9 between a CPU's lists and the zones.
  *
- * Refill: half a list's capacity of blocks of one order, from
+ * Refill: half a list's capacity (at least one) of blocks of one order, from
  * pm_buddy_alloc_bulk (aligned runs), under one zone-lock acquisition per
  * zone tried. Drain: the oldest blocks (the coldest) go back to their zones,
  * one acquisition per run of blocks from one zone; the rest slide down.
@@ -13,9 +13,20 @@
  * Lock order: the caller holds its CPU (busy, or a drainer's drain_lock);
  * we take zone locks only (leaves), one at a time.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "smp_internal.h"
+
+pm_paddr_t *pcp_pool_alloc(unsigned ncpus, unsigned batch)
+{
+    size_t bytes = (size_t)ncpus * pcp_stride(batch) * sizeof(pm_paddr_t);
+    pm_paddr_t *pool = aligned_alloc(PM_CACHE_LINE, bytes > 0 ? bytes : PM_CACHE_LINE);
+
+    if (pool != NULL)
+        memset(pool, 0, bytes);
+    return pool;
+}
 
 void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n)
 {
@@ -42,7 +53,7 @@ void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n)
 
 unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order)
 {
-    unsigned want = l->capacity / 2 > 0 ? l->capacity / 2 : 1;
+    unsigned want = pcp_half(l);
     unsigned nzones = 0;
     unsigned added = 0;
 

@@ -1,14 +1,25 @@
 /*
- * pcp.h - per-CPU lists of small blocks: orders 1..PCP_MAX_ORDER (as Linux
- * caches them in its per-CPU page lists since 5.13).
+ * pcp.h - per-CPU lists of blocks of every order above 0: orders
+ * 1..PCP_MAX_ORDER (9, a 2 MiB block), as Linux caches orders up to its
+ * pageblock (THP) order in its per-CPU page lists since 5.13.
  *
- * Each CPU holds one stack of blocks per order k in 1..3, of capacity
- * max(2, batch >> k) blocks, so that every order caches about `batch` pages.
- * Alloc pops; an empty stack is refilled with half its capacity from a
- * zone under one zone-lock acquisition. Free pushes; a full stack drains its
- * older half to the zones, one acquisition per run of blocks from one zone.
- * There is no depot for these orders: a block freed on another CPU stays
- * there until that CPU's stack overflows or is drained.
+ * Each CPU holds one stack of blocks per order k in 1..9:
+ *   orders 1..3  capacity max(2, batch >> k) blocks, about `batch` pages per
+ *                order (the lists that came first: small blocks are frequent);
+ *   orders 4..9  a fixed handful (4..8: 2 blocks, 9: 1),
+ *                whatever the batch: a block of these orders is big, and
+ *                every one parked on a CPU is memory that a CPU asking for a
+ *                2 MiB block cannot get. One block per list is what lets an
+ *                alloc+free pair of that order stay on its CPU.
+ * Alloc pops; an empty stack is refilled with half its capacity (at least
+ * one block) from a zone under one zone-lock acquisition. Free pushes; a
+ * full stack first drains its older half (at least one block) to the zones,
+ * one acquisition per run of blocks from one zone. There is no depot for
+ * these orders: a block freed on another CPU stays there until that CPU's
+ * stack overflows or is drained.
+ *
+ * So one CPU's lists hold at most pcp_max_pages(batch) pages: with the
+ * default batch 64, 3 x 64 + 2 x (16 + 32 + 64 + 128 + 256) + 512 = 1696.
  *
  * The stacks are covered by the same owner busy flag as the magazines
  * (struct cpu_cache), so a remote drain empties them exactly as it empties
@@ -20,7 +31,8 @@
 
 #include <physmem/smp.h>
 
-#define PCP_MAX_ORDER 3 /* orders 1..PCP_MAX_ORDER are cached per CPU */
+#define PCP_MAX_ORDER   PM_MAX_ORDER /* orders 1..PCP_MAX_ORDER are cached per CPU */
+#define PCP_SMALL_ORDER 3            /* orders 1..3: about `batch` pages per list */
 
 /* Invariant: 0 <= count <= capacity; blk[0..count) are blocks of the list's
  * order, CACHED (zone.h), the oldest at blk[0]. */
@@ -30,11 +42,16 @@ struct pcp_list {
     pm_paddr_t *blk; /* capacity entries */
 };
 
-/* Blocks a list of order k holds at most. */
+/* Blocks a list of order k (1..PCP_MAX_ORDER) holds at most. */
 static inline unsigned pcp_capacity(unsigned batch, unsigned order)
 {
+    /* orders 4..9 (entries 0..3 unused) */
+    static const unsigned char high_blocks[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 2, 2, 2, 2, 2, 1};
     unsigned c = batch >> order;
-    return c < 2 ? 2 : c;
+
+    if (order <= PCP_SMALL_ORDER)
+        return c < 2 ? 2 : c;
+    return order <= PCP_MAX_ORDER ? high_blocks[order] : 0;
 }
 
 /* Pages all of one CPU's lists may hold at once. */
@@ -45,6 +62,26 @@ static inline unsigned pcp_max_pages(unsigned batch)
     for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
         n += pcp_capacity(batch, k) << k;
     return n;
+}
+
+/* Entries of one CPU's lists, all orders, rounded up to whole cache lines:
+ * in the pool of every CPU's lists (pcp_pool_alloc) no two CPUs share a
+ * line, which a pop or a push would otherwise bounce between them. */
+static inline unsigned pcp_stride(unsigned batch)
+{
+    const unsigned per_line = 64 / sizeof(pm_paddr_t);
+    unsigned n = 0;
+
+    for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
+        n += pcp_capacity(batch, k);
+    return (n + per_line - 1) / per_line * per_line;
+}
+
+/* Blocks a refill adds to an empty list, and a full list drains: half the
+ * capacity, at least one. */
+static inline unsigned pcp_half(const struct pcp_list *l)
+{
+    return l->capacity > 1 ? l->capacity / 2 : 1;
 }
 
 static inline bool pcp_is_empty(const struct pcp_list *l)
@@ -69,6 +106,10 @@ static inline void pcp_push(struct pcp_list *l, pm_paddr_t a)
 
 struct pm_smp;
 
+/* The storage of every CPU's lists: ncpus * pcp_stride(batch) entries,
+ * cache-line aligned, zeroed; free() frees it. NULL if out of memory. */
+pm_paddr_t *pcp_pool_alloc(unsigned ncpus, unsigned batch);
+
 /*
  * Returns the oldest n blocks of l (of order `order`) to their zones, one
  * zone-lock acquisition per run of blocks from one zone. The caller owns l
@@ -77,9 +118,9 @@ struct pm_smp;
 void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n);
 
 /*
- * Adds up to half the capacity (at least one) blocks of `order` to l from
- * the zones, one zone-lock acquisition per zone tried, in table order.
- * Returns how many blocks it added. Requires room for them.
+ * Adds up to pcp_half(l) blocks of `order` to l from the zones, one
+ * zone-lock acquisition per zone tried, in table order. Returns how many
+ * blocks it added. Requires room for them.
  */
 unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order);
 

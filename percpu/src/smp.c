@@ -25,22 +25,24 @@
  * else is out of line, PM_NOINLINE PM_COLD, like mimalloc's mi_malloc
  * falling to _mi_malloc_generic.
  *
- * Orders 1..3 are served by the calling CPU's per-order lists (pcp.h), as
- * Linux's per-CPU page lists do since 5.13:
+ * Orders 1..9 are served by the calling CPU's per-order lists (pcp.h), as
+ * Linux's per-CPU page lists do since 5.13 (orders 4..9 hold a handful of
+ * blocks each, so cached memory stays small):
  *
  *   alloc: pop the order's list                          <- fast path (hot, tail-called)
- *          else refill half the list's capacity with blocks of that order,
- *               one zone-lock acquisition
+ *          else refill half the list's capacity (at least one block) with
+ *               blocks of that order, one zone-lock acquisition
  *          else drain every CPU and the depot, and try once more.
  *   free:  push the order's list                         <- fast path (hot, tail-called)
- *          else drain the older half of the list, one zone-lock acquisition.
+ *          else drain the older half of the list (at least one block), one
+ *               zone-lock acquisition.
  *
  * A block's head page records who has it and its order (zone.h): a free of
  * order k turns USER|k into CACHED|k, so a cached block is free to the
  * caller (a second free is PM_ENOTALLOC), and a free with another order of
  * a caller's block is refused by the core (PM_ESIZE, PM_EALIGN).
  *
- * Orders above 3 go to the zones directly, under the zone lock.
+ * Only PM_SMP_NOCACHE sends a request to the zones directly, under the lock.
  *
  * Lock order: cpu (busy, or drain_lock) -> depot lock -> zone lock. A CPU
  * never drains another while it is busy on its own slot: the drain before
@@ -175,16 +177,6 @@ static pm_err_t smp_config_resolve(const pm_smp_config_t *cfg, pm_smp_config_t *
     return PM_OK;
 }
 
-/* Entries of one CPU's per-order lists, all orders. */
-static unsigned pcp_blocks_per_cpu(unsigned batch)
-{
-    unsigned n = 0;
-
-    for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
-        n += pcp_capacity(batch, k);
-    return n;
-}
-
 pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
 {
     pm_smp_config_t c;
@@ -220,8 +212,8 @@ pm_err_t pm_smp_create(const pm_smp_config_t *cfg, pm_smp_t **out)
     s->cpus = aligned_alloc(PM_CACHE_LINE, sizeof(struct cpu_cache) * c.ncpus);
     s->nmags = s->cached ? 2 * c.ncpus + max_full + 1 : 0;
     s->mag_pool = s->nmags ? aligned_alloc(PM_CACHE_LINE, mag_stride(c.batch) * s->nmags) : NULL;
-    pcp_blocks = s->cached ? pcp_blocks_per_cpu(c.batch) : 0;
-    s->pcp_pool = s->cached ? calloc((size_t)c.ncpus * pcp_blocks, sizeof(pm_paddr_t)) : NULL;
+    pcp_blocks = s->cached ? pcp_stride(c.batch) : 0;
+    s->pcp_pool = s->cached ? pcp_pool_alloc(c.ncpus, c.batch) : NULL;
     if (s->cpus == NULL || (s->nmags && s->mag_pool == NULL) ||
         (s->cached && s->pcp_pool == NULL)) {
         free(s->cpus);
@@ -307,7 +299,7 @@ pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
     return err;
 }
 
-/* ---- zone-direct paths (orders > 3, PM_SMP_NOCACHE) ------------------------ */
+/* ---- zone-direct paths (PM_SMP_NOCACHE) ----------------------------------- */
 
 /* One pass over the zones for a block of `npages`. */
 static pm_err_t zones_alloc(struct pm_smp *s, size_t npages, pm_paddr_t *out)
@@ -472,7 +464,7 @@ PM_NOINLINE PM_COLD static void smp_free_slow(struct pm_smp *s, struct cpu_cache
     cpu_exit(c);
 }
 
-/* ---- orders 1..3: the per-CPU lists (the CPU lock is held on entry) --------- */
+/* ---- orders 1..9: the per-CPU lists (the CPU lock is held on entry) --------- */
 
 static inline pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigned order)
 {
@@ -506,7 +498,7 @@ PM_NOINLINE PM_COLD static void smp_pcp_free_slow(struct pm_smp *s, struct cpu_c
 {
     struct pcp_list *l = &c->pcp[order - 1];
 
-    pcp_drain(s, l, order, l->capacity / 2); /* capacity >= 2 */
+    pcp_drain(s, l, order, pcp_half(l));
     pcp_push(l, a);
     cpu_count(&c->frees, 1);
     cpu_exit(c);
@@ -577,8 +569,8 @@ static pm_err_t smp_free_validate(struct pm_smp *s, pm_paddr_t addr, size_t npag
 
 /*
  * A free the caches did not take, under the zone lock: the core's verdict,
- * in the core's error order. With caches, a block of order 0..3 is never
- * freed here (every one a caller holds is USER, and the caches took those):
+ * in the core's error order. With caches, no block is ever freed here
+ * (every one a caller holds is USER, and the caches took those):
  * the core is only asked what the error is.
  */
 static pm_err_t smp_free_locked(struct pm_smp *s, struct zone *z, pm_paddr_t addr, size_t npages,
@@ -644,7 +636,7 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, unsigned cpu, pm_
 /* ---- the fast paths ---------------------------------------------------------- */
 
 /*
- * Orders 1..3 (npages 2..8). Out of line but hot: a tail call from
+ * Orders 1..9 (npages 2..512). Out of line but hot: a tail call from
  * pm_smp_alloc / pm_smp_free, so that the order-0 path there keeps its few
  * registers and no stack frame.
  */
@@ -735,7 +727,7 @@ pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
         }
         return smp_alloc_slow(s, cpu, out);
     }
-    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..8 */
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..512 */
         return smp_pcp_alloc(s, cpu, npages, out);
     return smp_alloc_general(s, cpu, npages, out);
 }
@@ -771,7 +763,7 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
         }
         return smp_free_slow0(s, cpu, addr);
     }
-    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..8 */
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..512 */
         return smp_pcp_free(s, cpu, addr, npages);
     return smp_free_general(s, cpu, addr, npages);
 }
@@ -882,8 +874,12 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
         out->zones++;
     }
     pthread_mutex_unlock(&s->table_mutex);
-    out->max_cached_pages =
-        s->cached ? (uint64_t)s->ncpus * (s->high + pcp_max_pages(s->batch)) : 0;
+    /* 2 magazines a CPU, a full depot, full lists: exact even where batch
+     * does not divide high - 2 * batch */
+    out->max_cached_pages = s->cached
+                                ? (uint64_t)s->ncpus * (2 * s->batch + pcp_max_pages(s->batch)) +
+                                      (uint64_t)s->depot.max_full * s->batch
+                                : 0;
 }
 
 void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS])

@@ -69,13 +69,13 @@ struct cpu_cache {
     struct mag *previous; /* swapped in when loaded runs empty or full */
     struct zone *zone;    /* free's guess at a page's zone: the last one found,
                              or an empty zone (zones are immortal) */
-    /* -- cache line 1: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
+    /* -- cache lines 1..3: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
     struct pcp_list pcp[PCP_MAX_ORDER] __attribute__((aligned(PM_CACHE_LINE)));
-    /* -- cache line 2: statistics, owner-written -- */
+    /* -- cache line 4: statistics, owner-written -- */
     _Atomic uint64_t allocations __attribute__((aligned(PM_CACHE_LINE)));
     _Atomic uint64_t failed;
     _Atomic uint64_t frees;
-    /* -- cache line 3: drainers only -- */
+    /* -- cache line 5: drainers only -- */
     ticket_lock_t drain_lock __attribute__((aligned(PM_CACHE_LINE)));
 } __attribute__((aligned(PM_CACHE_LINE)));
 
@@ -91,7 +91,8 @@ struct pm_smp {
     unsigned mode;   /* CPU_SLOW_* bits every cpu_cache.slow holds when no drainer is there */
     unsigned nmags;
     struct mag *mag_pool; /* nmags magazines, one allocation */
-    pm_paddr_t *pcp_pool; /* every CPU's per-order lists, one allocation */
+    pm_paddr_t *pcp_pool; /* every CPU's per-order lists, pcp_stride(batch) entries
+                             each, one cache-aligned allocation (pcp_pool_alloc) */
     struct cpu_cache *cpus;
 
     /* -- the zone table: RCU, written under table_mutex -- */
@@ -167,7 +168,7 @@ static inline struct zone *smp_zone_of(struct pm_smp *s, struct zone *hint, uint
 }
 
 /*
- * A free of a block of order 0..PCP_MAX_ORDER at its head's state byte ps:
+ * A free of a block of order 0..PCP_MAX_ORDER (9) at its head's state byte ps:
  * USER -> CACHED, both with that order. False (nothing changed) if the
  * block is not a caller's of that order. See PM_SMP_STRICT_FREE in smp.h.
  */
