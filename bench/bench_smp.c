@@ -98,6 +98,12 @@ static void smp_teardown(pmb_state_t *st, void *fixture)
                         ? 100.0 * (double)ss.lock_contentions / (double)ss.lock_acquisitions
                         : 0.0,
                     PMB_COUNTER_SUM);
+    /* zone-lock acquisitions per 1000 allocations: how often a run left
+     * the CPU's caches */
+    pmb_set_counter(st, "locks_per_kalloc",
+                    ss.allocations ? 1000.0 * (double)ss.lock_acquisitions / (double)ss.allocations
+                                   : 0.0,
+                    PMB_COUNTER_SUM);
     pm_smp_drain_all(s);
     pm_smp_stats(s, &ss);
     if (ss.free_pages != ss.total_pages || pm_smp_check(s) != PM_OK)
