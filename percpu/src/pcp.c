@@ -53,7 +53,7 @@ void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n)
 
 unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order)
 {
-    unsigned want = pcp_half(l);
+    unsigned want = pcp_refill_count(l, order);
     unsigned nzones = 0;
     unsigned added = 0;
 

@@ -6,20 +6,29 @@
  * Each CPU holds one stack of blocks per order k in 1..9:
  *   orders 1..3  capacity max(2, batch >> k) blocks, about `batch` pages per
  *                order (the lists that came first: small blocks are frequent);
- *   orders 4..9  a fixed handful (4..8: 2 blocks, 9: 1),
- *                whatever the batch: a block of these orders is big, and
- *                every one parked on a CPU is memory that a CPU asking for a
- *                2 MiB block cannot get. One block per list is what lets an
- *                alloc+free pair of that order stay on its CPU.
- * Alloc pops; an empty stack is refilled with half its capacity (at least
- * one block) from a zone under one zone-lock acquisition. Free pushes; a
- * full stack first drains its older half (at least one block) to the zones,
- * one acquisition per run of blocks from one zone. There is no depot for
- * these orders: a block freed on another CPU stays there until that CPU's
- * stack overflows or is drained.
+ *   orders 4..9  a fixed handful whatever the batch: 4 blocks of order 4 (64
+ *                pages), 2 of each of 5..9. A block of these orders is big,
+ *                and every one parked on a CPU is memory that a CPU asking
+ *                for a 2 MiB block cannot get; but a list of one block turns
+ *                every second alloc or free of a workload that holds a
+ *                varying number of such blocks into a zone-lock round trip.
+ *                Chosen by measurement (README, Design): at 8 CPUs, 1 block
+ *                a list kept 95.3% of the ideal free 2 MiB blocks after
+ *                pm-frag's aging and its drain, 2 blocks 94.0%; but
+ *                smp/mixed then took 15.6 and 2.9 zone locks per 1000 pairs
+ *                at 2 CPUs, and with 1 block ran at a third of the
+ *                throughput at 4 and 8 threads.
+ * Alloc pops; an empty stack is refilled (pcp_refill_count: half its
+ * capacity, at least one block, and a whole 64-page line of per-page state
+ * where the capacity allows) from a zone under one zone-lock acquisition.
+ * Free pushes; a full stack first drains its older half (at least one
+ * block) to the zones, one acquisition per run of blocks from one zone.
+ * There is no depot for these orders: a block freed on another CPU stays
+ * there until that CPU's stack overflows or is drained.
  *
  * So one CPU's lists hold at most pcp_max_pages(batch) pages: with the
- * default batch 64, 3 x 64 + 2 x (16 + 32 + 64 + 128 + 256) + 512 = 1696.
+ * default batch 64, 3 x 64 + 4 x 16 + 2 x (32 + 64 + 128 + 256 + 512) =
+ * 2240 (8.75 MiB; with the magazines and the depot share, 2752 pages).
  *
  * The stacks are covered by the same owner busy flag as the magazines
  * (struct cpu_cache), so a remote drain empties them exactly as it empties
@@ -46,7 +55,7 @@ struct pcp_list {
 static inline unsigned pcp_capacity(unsigned batch, unsigned order)
 {
     /* orders 4..9 (entries 0..3 unused) */
-    static const unsigned char high_blocks[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 2, 2, 2, 2, 2, 1};
+    static const unsigned char high_blocks[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 2, 2, 2, 2};
     unsigned c = batch >> order;
 
     if (order <= PCP_SMALL_ORDER)
@@ -84,6 +93,27 @@ static inline unsigned pcp_half(const struct pcp_list *l)
     return l->capacity > 1 ? l->capacity / 2 : 1;
 }
 
+/*
+ * Blocks a refill of an empty list of `order` takes: half the capacity, at
+ * least one, and where the capacity allows at least 64 pages, one cache line
+ * of per-page state (zone->pstate, a byte a page). On a zone with no hole
+ * that fits, the refill then splits a whole aligned 64-page run, and no
+ * other CPU's block shares a line of state with it: the state byte written
+ * by every alloc and free would otherwise bounce between the CPUs (on the
+ * 2-vCPU test machine, shared lines cost smp/mixed about a fifth of its
+ * throughput at 2 threads: 203 against 249 M pairs/s with the state padded
+ * to a line a page). Holes left by frees are still taken first.
+ */
+static inline unsigned pcp_refill_count(const struct pcp_list *l, unsigned order)
+{
+    unsigned want = pcp_half(l);
+    unsigned line = order < 6 ? 64u >> order : 1u;
+
+    if (want < line)
+        want = line;
+    return want < l->capacity - l->count ? want : l->capacity - l->count;
+}
+
 static inline bool pcp_is_empty(const struct pcp_list *l)
 {
     return l->count == 0;
@@ -118,9 +148,9 @@ pm_paddr_t *pcp_pool_alloc(unsigned ncpus, unsigned batch);
 void pcp_drain(struct pm_smp *s, struct pcp_list *l, unsigned order, unsigned n);
 
 /*
- * Adds up to pcp_half(l) blocks of `order` to l from the zones, one
- * zone-lock acquisition per zone tried, in table order. Returns how many
- * blocks it added. Requires room for them.
+ * Adds up to pcp_refill_count(l, order) blocks of `order` to l from the
+ * zones, one zone-lock acquisition per zone tried, in table order. Returns
+ * how many blocks it added.
  */
 unsigned pcp_refill(struct pm_smp *s, struct pcp_list *l, unsigned order);
 

@@ -72,66 +72,79 @@ static void test_pcp_shape(void **state)
         assert_int_equal(list_of(s, c, 3)->capacity, 2);
     }
     assert_int_equal(pcp_capacity(1, 3), 2); /* at least 2 */
-    /* orders 1..3, then 4..9: 2 blocks each of 4..8, 1 of order 9 */
+    /* orders 1..3, then 4..9: 4 blocks of order 4, 2 of each of 5..9 */
     assert_int_equal(pcp_max_pages(BATCH),
-                     8 * 2 + 4 * 4 + 2 * 8 + 2 * (16 + 32 + 64 + 128 + 256) + 512);
-    assert_int_equal(st.max_cached_pages, NCPU * (HIGH + 48 + 1504));
+                     8 * 2 + 4 * 4 + 2 * 8 + 4 * 16 + 2 * (32 + 64 + 128 + 256 + 512));
+    assert_int_equal(st.max_cached_pages, NCPU * (HIGH + 48 + 2048));
     ts_destroy(s);
 }
 
-/* An empty list refills half its capacity under one zone-lock acquisition;
- * the allocations it serves take none. */
+/* An empty list refills under one zone-lock acquisition: half its capacity,
+ * or a whole 64-page line of per-page state where the capacity allows (here
+ * BATCH is 16, so every small list refills to full); the allocations it
+ * serves take none. */
 static void test_pcp_refill_one_lock(void **state)
 {
     pm_smp_t *s = ts_create1(NCPU, BATCH, HIGH, 0, NPG);
-    pm_paddr_t a[8];
+    pm_paddr_t a[12];
     uint64_t l0 = ts_locks(s);
     pm_smp_stats_t st;
 
     (void)state;
+    assert_int_equal(pcp_refill_count(list_of(s, 1, 1), 1), 8);
+    assert_int_equal(pcp_refill_count(list_of(s, 1, 3), 3), 2);
     assert_ok(pm_smp_alloc(s, 1, 2, &a[0]));
     assert_int_equal(ts_locks(s), l0 + 1);
-    assert_int_equal(list_of(s, 1, 1)->count, 3); /* 4 refilled, one handed out */
+    assert_int_equal(list_of(s, 1, 1)->count, 7); /* 8 refilled, one handed out */
     st = ts_stats(s);
     assert_int_equal(st.refills, 1);
-    assert_int_equal(st.cached_pages, 3 * 2); /* pages, not blocks */
-    assert_int_equal(st.free_pages, NPG - 8);
+    assert_int_equal(st.cached_pages, 7 * 2); /* pages, not blocks */
+    assert_int_equal(st.free_pages, NPG - 16);
     assert_int_equal(pstate_of(s, a[0]), st_user(1));
     assert_int_equal(core_order(s, a[0]), 1);
-    for (unsigned i = 0; i < 3; i++) {
+    for (unsigned i = 0; i < 7; i++) {
         pm_paddr_t x = list_of(s, 1, 1)->blk[i];
         assert_int_equal(pstate_of(s, x), st_cached(1));
         assert_int_equal(core_order(s, x), 1);
         assert_true(pm_paddr_is_order_aligned(x, 1));
     }
-    for (unsigned i = 1; i < 4; i++)
+    for (unsigned i = 1; i < 8; i++)
         assert_ok(pm_smp_alloc(s, 1, 2, &a[i]));
     assert_int_equal(ts_locks(s), l0 + 1); /* no lock for those */
     assert_int_equal(list_of(s, 1, 1)->count, 0);
-    assert_ok(pm_smp_alloc(s, 1, 2, &a[4])); /* empty again: one more refill */
+    assert_ok(pm_smp_alloc(s, 1, 2, &a[8])); /* empty again: one more refill */
     assert_int_equal(ts_locks(s), l0 + 2);
     /* the other orders: 3 and 4 pages are order 2, 5..8 order 3 */
-    assert_ok(pm_smp_alloc(s, 1, 3, &a[5]));
-    assert_ok(pm_smp_alloc(s, 1, 5, &a[6]));
-    assert_ok(pm_smp_alloc(s, 1, 8, &a[7]));
-    assert_int_equal(ts_locks(s), l0 + 5); /* order 2: one refill; order 3: two of 1 */
-    assert_int_equal(list_of(s, 1, 1)->count, 3);
-    assert_int_equal(list_of(s, 1, 2)->count, 1); /* 2 refilled, one out */
-    assert_int_equal(list_of(s, 1, 3)->count, 0);
-    assert_int_equal(pstate_of(s, a[5]), st_user(2));
-    assert_int_equal(pstate_of(s, a[7]), st_user(3));
-    assert_true(pm_paddr_is_order_aligned(a[7], 3));
+    assert_ok(pm_smp_alloc(s, 1, 3, &a[9]));
+    assert_ok(pm_smp_alloc(s, 1, 5, &a[10]));
+    assert_ok(pm_smp_alloc(s, 1, 8, &a[11]));
+    assert_int_equal(ts_locks(s), l0 + 4); /* order 2: one refill of 4; order 3: one of 2 */
+    assert_int_equal(list_of(s, 1, 1)->count, 7);
+    assert_int_equal(list_of(s, 1, 2)->count, 3); /* 4 refilled, one out */
+    assert_int_equal(list_of(s, 1, 3)->count, 0); /* 2 refilled, two out */
+    assert_int_equal(pstate_of(s, a[9]), st_user(2));
+    assert_int_equal(pstate_of(s, a[11]), st_user(3));
+    assert_true(pm_paddr_is_order_aligned(a[11], 3));
     assert_ok(pm_smp_check(s));
-    ts_assert_intact(
-        s,
-        (struct ts_block[]){
-            {a[0], 2}, {a[1], 2}, {a[2], 2}, {a[3], 2}, {a[4], 2}, {a[5], 3}, {a[6], 5}, {a[7], 8}},
-        8);
-    for (unsigned i = 0; i < 5; i++)
+    ts_assert_intact(s,
+                     (struct ts_block[]){{a[0], 2},
+                                         {a[1], 2},
+                                         {a[2], 2},
+                                         {a[3], 2},
+                                         {a[4], 2},
+                                         {a[5], 2},
+                                         {a[6], 2},
+                                         {a[7], 2},
+                                         {a[8], 2},
+                                         {a[9], 3},
+                                         {a[10], 5},
+                                         {a[11], 8}},
+                     12);
+    for (unsigned i = 0; i < 9; i++)
         assert_ok(pm_smp_free(s, 2, a[i], 2));
-    assert_ok(pm_smp_free(s, 2, a[5], 4));
-    assert_ok(pm_smp_free(s, 2, a[6], 8));
-    assert_ok(pm_smp_free(s, 2, a[7], 6));
+    assert_ok(pm_smp_free(s, 2, a[9], 4));
+    assert_ok(pm_smp_free(s, 2, a[10], 8));
+    assert_ok(pm_smp_free(s, 2, a[11], 6));
     ts_assert_intact(s, NULL, 0);
     ts_destroy(s);
 }
@@ -299,21 +312,21 @@ static void test_pcp_drain_cpu(void **state)
     (void)state;
     for (unsigned k = 1; k <= PCP_SMALL_ORDER; k++)
         assert_ok(pm_smp_alloc(s, 2, (size_t)1 << k, &a[k - 1]));
-    assert_ok(pm_smp_alloc(s, 1, 2, &b)); /* CPU 1: 3 order-1 blocks cached */
+    assert_ok(pm_smp_alloc(s, 1, 2, &b)); /* CPU 1: 7 order-1 blocks cached */
     for (unsigned k = 1; k <= PCP_SMALL_ORDER; k++)
         assert_ok(pm_smp_free(s, 2, a[k - 1], (size_t)1 << k));
     st = ts_stats(s);
-    /* CPU 2: 4 order-1 + 2 order-2 + 1 order-3 blocks; CPU 1: 3 order-1 */
-    assert_int_equal(st.cached_pages, 4 * 2 + 2 * 4 + 1 * 8 + 3 * 2);
+    /* CPU 2: 8 order-1 + 4 order-2 + 2 order-3 blocks (full); CPU 1: 7 order-1 */
+    assert_int_equal(st.cached_pages, 8 * 2 + 4 * 4 + 2 * 8 + 7 * 2);
     l0 = ts_locks(s);
     pm_smp_drain_cpu(s, 2);
     assert_int_equal(ts_locks(s), l0 + 3);
     for (unsigned k = 1; k <= PCP_SMALL_ORDER; k++)
         assert_int_equal(list_of(s, 2, k)->count, 0);
-    assert_int_equal(list_of(s, 1, 1)->count, 3);
+    assert_int_equal(list_of(s, 1, 1)->count, 7);
     st = ts_stats(s);
-    assert_int_equal(st.cached_pages, 3 * 2);
-    assert_int_equal(st.free_pages, NPG - 2 - 6);
+    assert_int_equal(st.cached_pages, 7 * 2);
+    assert_int_equal(st.free_pages, NPG - 2 - 14);
     for (unsigned k = 1; k <= PCP_SMALL_ORDER; k++)
         assert_int_equal(pstate_of(s, a[k - 1]), ZONE_PAGE_OTHER);
     assert_ok(pm_smp_check(s));
@@ -401,8 +414,10 @@ static void test_pcp_check_catches(void **state)
     _Atomic uint8_t *ps;
 
     (void)state;
-    assert_ok(pm_smp_alloc(s, 1, 4, &u)); /* CPU 1: one order-2 out, one cached */
+    assert_ok(pm_smp_alloc(s, 1, 4, &u)); /* CPU 1: one order-2 out, three cached */
     l = list_of(s, 1, 2);
+    assert_int_equal(l->count, 3);
+    pcp_drain(s, l, 2, 2); /* the two older ones back: one cached */
     assert_int_equal(l->count, 1);
     a = l->blk[0];
     ps = zone_pstate(z, pm_paddr_pfn(a));
@@ -477,7 +492,7 @@ static void test_pcp_check_catches(void **state)
  * cache lines of their own. */
 static void test_pcp_high_shape(void **state)
 {
-    static const unsigned cap[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 2, 2, 2, 2, 2, 1};
+    static const unsigned cap[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 2, 2, 2, 2};
     static const unsigned batches[] = {1, 16, 64, PM_SMP_MAX_BATCH};
 
     (void)state;
@@ -508,51 +523,62 @@ static void test_pcp_high_shape(void **state)
 }
 
 /*
- * Each order 4..9: an empty list refills one block under one acquisition
- * (half of 2, or the 1 of order 9); frees push without a lock until the list
- * is full; a free to a full list drains its oldest block first, one
+ * Each order 4..9: an empty list refills under one acquisition (order 4 and
+ * 5: a whole 64-page line, 4 and 2 blocks; 6..9: half of 2, one block), the
+ * allocations it serves take none; frees push without a lock until the list
+ * is full; a free to a full list drains its older half first, one
  * acquisition, back to the core.
  */
 static void test_pcp_high_refill_drain(void **state)
 {
+    static const unsigned refill[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 1, 1, 1, 1};
     pm_smp_t *s = ts_create1(NCPU, BATCH, HIGH, 0, 4 * HIGH_NPG); /* never short */
 
     (void)state;
     for (unsigned k = 4; k <= PCP_MAX_ORDER; k++) {
         struct pcp_list *l = list_of(s, 1, k);
-        unsigned cap = l->capacity;
+        unsigned cap = l->capacity, r = pcp_refill_count(l, k), n = cap + 1, c = 0, locks = 0;
         size_t npg = (size_t)1 << k;
-        pm_paddr_t a[3];
+        pm_paddr_t a[8];
         uint64_t l0 = ts_locks(s);
         pm_smp_stats_t st0 = ts_stats(s), st;
 
-        for (unsigned i = 0; i <= cap; i++) {
+        assert_int_equal(r, refill[k]);
+        for (unsigned i = 0; i < n; i++) { /* a refill of r whenever the list is empty */
+            if (c == 0) {
+                c = r;
+                locks++;
+            }
+            c--;
             assert_ok(pm_smp_alloc(s, 1, npg, &a[i]));
-            assert_int_equal(ts_locks(s), l0 + i + 1); /* each one a refill of 1 */
-            assert_int_equal(l->count, 0);
+            assert_int_equal(ts_locks(s), l0 + locks);
+            assert_int_equal(l->count, c);
             assert_int_equal(pstate_of(s, a[i]), st_user(k));
             assert_int_equal(core_order(s, a[i]), k);
             assert_true(pm_paddr_is_order_aligned(a[i], k));
         }
         st = ts_stats(s);
-        assert_int_equal(st.refills, st0.refills + cap + 1);
-        assert_int_equal(st.cached_pages, st0.cached_pages);
+        assert_int_equal(st.refills, st0.refills + locks);
+        assert_int_equal(st.cached_pages, st0.cached_pages + c * npg);
+        /* frees push; at a full list the older half goes back first */
         l0 = ts_locks(s);
-        for (unsigned i = 0; i < cap; i++)
+        locks = 0;
+        for (unsigned i = 0; i < n; i++) {
+            if (c == cap) {
+                c -= pcp_half(l);
+                locks++;
+            }
+            c++;
             assert_ok(pm_smp_free(s, 1, a[i], npg));
-        assert_int_equal(ts_locks(s), l0);
-        assert_true(pcp_is_full(l));
-        assert_int_equal(pstate_of(s, a[0]), st_cached(k));
-        assert_int_equal(core_order(s, a[0]), k); /* still allocated to the core */
-        assert_int_equal(ts_stats(s).cached_pages, st0.cached_pages + cap * npg);
-        /* full: the oldest goes back to the zone, then a[cap] is pushed */
-        assert_ok(pm_smp_free(s, 1, a[cap], npg));
-        assert_int_equal(ts_locks(s), l0 + 1);
-        assert_int_equal(l->count, cap);
-        assert_int_equal(pstate_of(s, a[0]), ZONE_PAGE_OTHER);
-        assert_int_equal(core_order(s, a[0]), PM_NR_ORDERS);
-        assert_true(pm_paddr_eq(l->blk[cap - 1], a[cap]));
-        assert_int_equal(ts_stats(s).drains, st.drains + 1);
+            assert_int_equal(l->count, c);
+            assert_int_equal(ts_locks(s), l0 + locks);
+            assert_true(pm_paddr_eq(l->blk[c - 1], a[i]));
+            assert_int_equal(pstate_of(s, a[i]), st_cached(k));
+            assert_int_equal(core_order(s, a[i]), k); /* still allocated to the core */
+        }
+        assert_true(locks > 0); /* every order overflowed once at least */
+        assert_int_equal(ts_stats(s).drains, st.drains + locks);
+        assert_int_equal(ts_stats(s).cached_pages, st0.cached_pages + c * npg);
         assert_ok(pm_smp_check(s));
     }
     ts_assert_intact(s, NULL, 0);
@@ -794,7 +820,7 @@ static void test_pcp_order9_check_catches(void **state)
     l->blk[0] = u; /* a caller's block */
     assert_err(pm_smp_check(s), PM_ECORRUPT);
     l->blk[0] = a;
-    l->count = 2; /* over the capacity of 1 */
+    l->count = l->capacity + 1; /* over the capacity */
     assert_err(pm_smp_check(s), PM_ECORRUPT);
     l->count = 1;
     assert_ok(pm_smp_check(s));
