@@ -57,19 +57,19 @@ def main(argv):
     if len(benches) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    got = {b: {} for b in benches}  # bench -> name -> [(ns, ips)]
+    got = {i: {} for i in range(len(benches))}  # build -> name -> [(ns, ips)]
     for r in range(rounds):
-        for b in benches:
+        for i, b in enumerate(benches):
             for name, v in run_once(b, flt, min_time).items():
-                got[b].setdefault(name, []).append(v)
-    names = sorted({n for b in benches for n in got[b]})
+                got[i].setdefault(name, []).append(v)
+    names = sorted({n for i in got for n in got[i]})
     hdr = "%-28s" % "benchmark" + "".join(
         "| %-40s" % os.path.basename(b) for b in benches) + "| best ips / first's"
     print(hdr)
     for n in names:
         cells, best = [], []
-        for b in benches:
-            v = got[b].get(n, [])
+        for i in range(len(benches)):
+            v = got[i].get(n, [])
             ns = [x[0] for x in v if x[0]]
             ips = [x[1] for x in v if x[1]]
             if not ns:
