@@ -3,9 +3,10 @@
  * against, on the same workloads (bench/pmb_workload.h):
  *
  *   mutex/...   the buddy core (pm_buddy) behind one plain pthread_mutex_t
- *   malloc/...  aligned_alloc(4096, 4096) and free: glibc, or whichever
- *               malloc is LD_PRELOADed (the label says which: the
- *               environment variable PM_BENCH_MALLOC names it)
+ *   malloc/...  aligned_alloc(4096, 4096 << order) and free: glibc, or
+ *               whichever malloc is LD_PRELOADed (the label says which: the
+ *               environment variable PM_BENCH_MALLOC names it); pair9 is
+ *               aligned_alloc(2 MiB, 2 MiB), a block aligned as a huge page
  */
 #include "pmb_workload.h"
 
@@ -101,6 +102,11 @@ static void mutex_mixed(pmb_state_t *st)
     pmb_wl_mixed(st, mutex_alloc, mutex_free);
 }
 
+static void mutex_pair9(pmb_state_t *st)
+{
+    pmb_wl_pair9(st, mutex_alloc, mutex_free);
+}
+
 /* ------------------------------------------------------------------------ */
 /* malloc: aligned_alloc(4096, 4096 << order). */
 
@@ -109,6 +115,19 @@ static bool malloc_alloc(void *ctx, unsigned cpu, unsigned order, uint64_t *out)
     (void)ctx;
     (void)cpu;
     void *p = aligned_alloc(PM_PAGE_SIZE, PM_PAGE_SIZE << order);
+    if (!p)
+        return false;
+    *out = (uint64_t)(uintptr_t)p;
+    return true;
+}
+
+/* aligned_alloc(4096 << order, 4096 << order): aligned to its size, as a
+ * buddy block is (pair9: a 2 MiB block on a 2 MiB boundary). */
+static bool malloc_alloc_aligned(void *ctx, unsigned cpu, unsigned order, uint64_t *out)
+{
+    (void)ctx;
+    (void)cpu;
+    void *p = aligned_alloc(PM_PAGE_SIZE << order, PM_PAGE_SIZE << order);
     if (!p)
         return false;
     *out = (uint64_t)(uintptr_t)p;
@@ -158,6 +177,11 @@ static void malloc_mixed(pmb_state_t *st)
     pmb_wl_mixed(st, malloc_alloc, malloc_free);
 }
 
+static void malloc_pair9(pmb_state_t *st)
+{
+    pmb_wl_pair9(st, malloc_alloc_aligned, malloc_free);
+}
+
 void pmb_register_peers(void)
 {
     pmb_backend_families_t mutex = {
@@ -168,6 +192,7 @@ void pmb_register_peers(void)
         .batch64 = mutex_batch64,
         .xfer = mutex_xfer,
         .mixed = mutex_mixed,
+        .pair9 = mutex_pair9,
     };
     pmb_register_backend(&mutex);
     pmb_backend_families_t mal = {
@@ -178,6 +203,7 @@ void pmb_register_peers(void)
         .batch64 = malloc_batch64,
         .xfer = malloc_xfer,
         .mixed = malloc_mixed,
+        .pair9 = malloc_pair9,
     };
     pmb_register_backend(&mal);
 }

@@ -3,8 +3,8 @@
  * magazines, the default configuration), locked/... (PM_SMP_NOCACHE:
  * every call takes the zone's ticket lock) and strict/... (PM_SMP_STRICT_FREE:
  * a compare-and-swap per free; pair and batch64 only). pair, batch64, xfer,
- * mixed and bulk, each thread on CPU slot = its thread index, over one zone of
- * PMB_NPAGES fake pages at PMB_BASE.
+ * mixed, bulk and pair9 (an order-9 block), each thread on CPU slot = its
+ * thread index, over one zone of PMB_NPAGES fake pages at PMB_BASE.
  *
  * Besides ns_per_pair and items_per_second each reports, once per run,
  * meta_bytes_per_page and max_cached_pages from pm_smp_stats, and the
@@ -98,6 +98,12 @@ static void smp_teardown(pmb_state_t *st, void *fixture)
                         ? 100.0 * (double)ss.lock_contentions / (double)ss.lock_acquisitions
                         : 0.0,
                     PMB_COUNTER_SUM);
+    /* zone-lock acquisitions per 1000 allocations: how often a run left
+     * the CPU's caches */
+    pmb_set_counter(st, "locks_per_kalloc",
+                    ss.allocations ? 1000.0 * (double)ss.lock_acquisitions / (double)ss.allocations
+                                   : 0.0,
+                    PMB_COUNTER_SUM);
     pm_smp_drain_all(s);
     pm_smp_stats(s, &ss);
     if (ss.free_pages != ss.total_pages || pm_smp_check(s) != PM_OK)
@@ -127,6 +133,11 @@ static void smp_mixed(pmb_state_t *st)
     pmb_wl_mixed(st, smp_alloc, smp_free);
 }
 
+static void smp_pair9(pmb_state_t *st)
+{
+    pmb_wl_pair9(st, smp_alloc, smp_free);
+}
+
 static void smp_bulk64(pmb_state_t *st)
 {
     pmb_wl_bulk(st, 64, smp_bulk, smp_free);
@@ -144,6 +155,7 @@ void pmb_register_smp(void)
         .xfer = smp_xfer,
         .mixed = smp_mixed,
         .bulk = smp_bulk64,
+        .pair9 = smp_pair9,
     };
     pmb_register_backend(&b);
     b.prefix = "locked";
@@ -156,5 +168,6 @@ void pmb_register_smp(void)
     b.xfer = NULL;
     b.mixed = NULL;
     b.bulk = NULL;
+    b.pair9 = NULL;
     pmb_register_backend(&b);
 }

@@ -25,7 +25,9 @@
  *
  * The timer starts on the first pmb_keep_running() (after GB's start
  * barrier) and stops on the last. The per-iteration test is an inlined
- * decrement: the shim hands the body all iterations in one batch.
+ * decrement: the shim hands the body iterations in growing chunks and looks
+ * at the clock between them, so that a run stops after --pmb_max_run_s
+ * (bench/shim.cc); pmb_iterations() is what was run.
  */
 #ifndef PM_BENCH_H
 #define PM_BENCH_H
@@ -100,6 +102,11 @@ static PMB_ALWAYS_INLINE bool pmb_keep_running(pmb_state_t *st)
     }
     return pmb_keep_running_slow(st);
 }
+
+/* Ends the timed loop now, from inside an iteration that did no work: the
+ * next pmb_keep_running() returns false, and pmb_iterations() no longer
+ * counts this iteration or the rest of the chunk. */
+void pmb_stop(pmb_state_t *st);
 
 /* Accessors. */
 int pmb_thread_index(const pmb_state_t *st);

@@ -8,6 +8,7 @@
  *
  * Workloads (thread i uses CPU slot i):
  *   pair    alloc one order-0 page, free it
+ *   pair9   alloc one order-9 block (512 pages, 2 MiB), free it
  *   batch   alloc N order-0 pages, free them (same order)
  *   xfer    threads 0..T/2-1 allocate and push through an SPSC ring to
  *           thread i + T/2, which frees (pages cross CPUs)
@@ -59,6 +60,7 @@ typedef struct pmb_ring {
     uint64_t tail_seen;                        /* consumer's last view of tail */
     PMB_CACHELINE_ALIGN _Atomic uint64_t tail; /* producer writes */
     uint64_t head_seen;                        /* producer's last view of head */
+    _Atomic unsigned done;                     /* producer: no more pushes */
     PMB_CACHELINE_ALIGN uint64_t slot[PMB_RING_SIZE];
 } pmb_ring_t;
 
@@ -98,6 +100,29 @@ static inline uint64_t pmb_ring_pop(pmb_ring_t *r)
     uint64_t v = r->slot[h & (PMB_RING_SIZE - 1)];
     atomic_store_explicit(&r->head, h + 1, memory_order_release);
     return v;
+}
+
+/* Pops the next value into *out; false once the ring is empty and its
+ * producer has finished (done is set after its last push). */
+static inline bool pmb_ring_pop_or_done(pmb_ring_t *r, uint64_t *out)
+{
+    uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+    unsigned spins = 0;
+    while (h == r->tail_seen) {
+        r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+        if (h != r->tail_seen)
+            break;
+        if (atomic_load_explicit(&r->done, memory_order_acquire) != 0) {
+            r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+            if (h == r->tail_seen)
+                return false;
+            break;
+        }
+        pmb_spin(&spins);
+    }
+    *out = r->slot[h & (PMB_RING_SIZE - 1)];
+    atomic_store_explicit(&r->head, h + 1, memory_order_release);
+    return true;
 }
 
 /* The fixture every backend's setup returns: its allocator and the rings. */
@@ -140,8 +165,9 @@ static inline void pmb_report_failures(pmb_state_t *st, uint64_t failures)
 /* ------------------------------------------------------------------------ */
 /* Workloads. */
 
-static PMB_ALWAYS_INLINE void pmb_wl_pair(pmb_state_t *st, pmb_alloc_fn alloc_fn,
-                                          pmb_free_fn free_fn)
+/* One block of `order` allocated and freed, again and again. */
+static PMB_ALWAYS_INLINE void pmb_wl_pair_order(pmb_state_t *st, unsigned order,
+                                                pmb_alloc_fn alloc_fn, pmb_free_fn free_fn)
 {
     pmb_fixture_t *fx = pmb_fixture(st);
     void *ctx = fx->ctx;
@@ -149,15 +175,29 @@ static PMB_ALWAYS_INLINE void pmb_wl_pair(pmb_state_t *st, pmb_alloc_fn alloc_fn
     uint64_t failures = 0;
     while (pmb_keep_running(st)) {
         uint64_t p;
-        if (PMB_LIKELY(alloc_fn(ctx, cpu, 0, &p))) {
+        if (PMB_LIKELY(alloc_fn(ctx, cpu, order, &p))) {
             pmb_do_not_optimize_u64(p);
-            free_fn(ctx, cpu, p, 0);
+            free_fn(ctx, cpu, p, order);
         } else {
             failures++;
         }
     }
     pmb_report_pairs(st, (double)pmb_iterations(st));
     pmb_report_failures(st, failures);
+}
+
+static PMB_ALWAYS_INLINE void pmb_wl_pair(pmb_state_t *st, pmb_alloc_fn alloc_fn,
+                                          pmb_free_fn free_fn)
+{
+    pmb_wl_pair_order(st, 0, alloc_fn, free_fn);
+}
+
+#define PMB_PAIR9_ORDER 9u /* PM_MAX_ORDER: a 2 MiB block */
+
+static PMB_ALWAYS_INLINE void pmb_wl_pair9(pmb_state_t *st, pmb_alloc_fn alloc_fn,
+                                           pmb_free_fn free_fn)
+{
+    pmb_wl_pair_order(st, PMB_PAIR9_ORDER, alloc_fn, free_fn);
 }
 
 static PMB_ALWAYS_INLINE void pmb_wl_batch(pmb_state_t *st, unsigned n, pmb_alloc_fn alloc_fn,
@@ -208,7 +248,11 @@ static PMB_ALWAYS_INLINE void pmb_wl_bulk(pmb_state_t *st, unsigned n, pmb_bulk_
 }
 
 /* Needs an even thread count (PMB_THREADS_EVEN). A failed allocation
- * sends 0, which the consumer skips, so that neither side waits forever. */
+ * sends 0, which the consumer skips, so that neither side waits forever.
+ * The two sides' timed loops may end after different counts (the shim
+ * stops a run after --pmb_max_run_s): the consumer's loop ends when its
+ * budget does or when the producer has finished and the ring is empty,
+ * and it then frees, untimed, whatever the producer still sends. */
 static PMB_ALWAYS_INLINE void pmb_wl_xfer(pmb_state_t *st, pmb_alloc_fn alloc_fn,
                                           pmb_free_fn free_fn)
 {
@@ -231,15 +275,24 @@ static PMB_ALWAYS_INLINE void pmb_wl_xfer(pmb_state_t *st, pmb_alloc_fn alloc_fn
             }
             pmb_ring_push(r, p);
         }
+        atomic_store_explicit(&r->done, 1u, memory_order_release);
         pmb_report(st, (double)pmb_iterations(st), (int64_t)pmb_iterations(st));
     } else {
         pmb_ring_t *r = &fx->rings[cpu - half];
+        uint64_t popped = 0, p;
         while (pmb_keep_running(st)) {
-            uint64_t p = pmb_ring_pop(r);
+            if (PMB_UNLIKELY(!pmb_ring_pop_or_done(r, &p))) {
+                pmb_stop(st);
+                break;
+            }
+            popped++;
             if (PMB_LIKELY(p != 0))
                 free_fn(ctx, cpu, p, 0);
         }
-        pmb_report(st, (double)pmb_iterations(st), 0);
+        pmb_report(st, (double)popped, 0);
+        while (pmb_ring_pop_or_done(r, &p)) /* untimed: the producer's rest */
+            if (p != 0)
+                free_fn(ctx, cpu, p, 0);
     }
     pmb_report_failures(st, failures);
 }
@@ -310,7 +363,7 @@ typedef struct pmb_backend_families {
     pmb_setup_fn setup;
     pmb_teardown_fn teardown;
     const void *user;
-    pmb_run_fn pair, batch64, xfer, mixed, bulk; /* NULL: not offered */
+    pmb_run_fn pair, batch64, xfer, mixed, bulk, pair9; /* NULL: not offered */
 } pmb_backend_families_t;
 
 static inline void pmb_register_backend(const pmb_backend_families_t *b)
@@ -324,6 +377,7 @@ static inline void pmb_register_backend(const pmb_backend_families_t *b)
         {"batch64", offsetof(pmb_backend_families_t, batch64), PMB_THREADS_ALL},
         {"xfer", offsetof(pmb_backend_families_t, xfer), PMB_THREADS_EVEN},
         {"mixed", offsetof(pmb_backend_families_t, mixed), PMB_THREADS_ALL},
+        {"pair9", offsetof(pmb_backend_families_t, pair9), PMB_THREADS_ALL},
         {"bulk", offsetof(pmb_backend_families_t, bulk), PMB_THREADS_ALL},
     };
     for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {

@@ -2,9 +2,11 @@
 # bench/run.sh - physmem's main job: install what is missing (Debian 12,
 # as root), build the release preset, run a short stress check, run the
 # whole pm-bench suite and the malloc families again under jemalloc,
-# tcmalloc and mimalloc, then print the comparison table and the issue-6
-# targets (bench/report.py). Results go to bench/results/: pm-bench.json,
-# malloc-<allocator>.json, *.txt console logs, latest.md, scaling.png.
+# tcmalloc and mimalloc, run pm-frag (huge-page availability after aging),
+# then print the comparison table, the lock comparison, the fragmentation
+# figures and the issue-6 and issue-11 targets (bench/report.py). Results go
+# to bench/results/: pm-bench.json, malloc-<allocator>.json, frag.json,
+# *.txt console logs, latest.md, scaling.png.
 #
 # Environment:
 #   PM_BENCH_MIN_TIME     --benchmark_min_time in seconds (default 0.1)
@@ -14,6 +16,7 @@
 #   PM_BENCH_BUILD_DIR    build directory (default build/release, the preset's)
 #   PM_BENCH_NO_INSTALL=1 never run apt-get
 #   PM_BENCH_STRICT=1     exit 1 when a target is missed
+#   PM_FRAG_SEED          pm-frag's seed (default: its fixed seed, printed)
 # Extra arguments go to every pm-bench run (e.g. --benchmark_filter=...).
 set -euo pipefail
 
@@ -56,7 +59,7 @@ echo "pm-stress: ok"
 
 # --- 4. benchmarks ---------------------------------------------------------------
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/pm-bench.json "$RESULTS"/malloc-*.json
+rm -f "$RESULTS"/pm-bench.json "$RESULTS"/malloc-*.json "$RESULTS"/frag.json
 RUNFLAGS=(--benchmark_min_time="$MIN_TIME" --benchmark_repetitions="$REPS"
           --benchmark_display_aggregates_only=true)
 say "pm-bench: everything (min_time $MIN_TIME s, $REPS repetitions)"
@@ -84,6 +87,13 @@ for name in jemalloc tcmalloc mimalloc; do
         --benchmark_out="$RESULTS/malloc-$name.json" --benchmark_out_format=json "$@" \
         --benchmark_filter='^malloc/' | tee "$RESULTS/malloc-$name.txt"
 done
+
+# Fragmentation: deterministic, one thread driving 8 CPU slots round-robin.
+say "pm-frag: huge-page availability after aging (8 CPUs, 1 GiB zone)"
+frag_seed=()
+[[ -n ${PM_FRAG_SEED:-} ]] && frag_seed=(--seed "$PM_FRAG_SEED")
+"$BUILD_DIR/bench/pm-frag" --cpus 8 --pages 262144 "${frag_seed[@]}" \
+    --json "$RESULTS/frag.json" | tee "$RESULTS/frag.txt"
 
 # --- 5. report -------------------------------------------------------------------
 say "report"

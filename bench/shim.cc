@@ -12,7 +12,16 @@
  *   are exactly "family/threads:T" (a reporter wrapper, on the display and
  *   the --benchmark_out reporters alike).
  * - Own flags, taken out of argv before GB sees it: --pmb_max_threads=N
- *   (also the environment variable PM_BENCH_MAX_THREADS). The shim also
+ *   (also the environment variable PM_BENCH_MAX_THREADS), --pmb_max_run_s=S
+ *   (also PM_BENCH_MAX_RUN_S).
+ * - A run stops after --pmb_max_run_s seconds (default 0.5) of its timed
+ *   loop, even if GB asked for more iterations: GB sizes a run from a
+ *   shorter one, and where threads outnumber cores (or another process
+ *   takes a core) the shorter run's schedule can be 100x luckier, so that
+ *   one repetition would take minutes. The loop hands out iterations in
+ *   chunks of about half a millisecond (at most 4096) and looks at the
+ *   clock between chunks; every figure counts the iterations actually run
+ *   (pmb_iterations, ns_per_pair, items_per_second). The shim also
  *   takes --benchmark_filter and --benchmark_list_tests itself, so that
  *   both work on the final names: it registers only the instances whose
  *   names pass the filter.
@@ -78,18 +87,42 @@ struct ThreadRec {
     Family *fam;
     bool started = false;
     bool finished = false;
-    uint64_t iterations = 0;
+    bool gb_running = false; /* GB's batch began and its timer runs */
+    uint64_t iterations = 0; /* handed out so far (all run, once finished) */
+    uint64_t remaining = 0;  /* of the iterations GB asked for */
+    uint64_t chunk = 0;      /* the last chunk handed out */
     struct timespec t0 {
     };
+    double last_ns = 0; /* elapsed when the last chunk was handed out */
     double elapsed_ns = 0;
 };
 
 std::deque<Family> g_families; /* stable addresses */
 std::vector<int> g_threads;
+double g_max_run_ns = 0.5e9; /* --pmb_max_run_s */
+
+/* Chunks start at 64 iterations and stay near half a millisecond: doubled
+ * after a faster one, halved after one over 2 ms, never above 4096 (one
+ * clock read per 4096 iterations costs the floor's 1.7 ns pair ~0.01 ns). */
+constexpr uint64_t kFirstChunk = 64;
+constexpr uint64_t kMaxChunk = 4096;
+constexpr double kChunkGrowNs = 0.5e6;
+constexpr double kChunkShrinkNs = 2e6;
 
 ThreadRec *rec(const pmb_state_t *st)
 {
     return static_cast<ThreadRec *>(st->impl);
+}
+
+/* GB counted every iteration it asked for at the start: this call returns
+ * false and stops GB's timer (after which GB waits for the other threads). */
+void gb_stop(ThreadRec *r)
+{
+    if (!r->gb_running)
+        return;
+    r->gb_running = false;
+    while (r->gb->KeepRunningBatch(1)) {
+    }
 }
 
 void run_family(benchmark::State &state, Family *fam)
@@ -122,6 +155,7 @@ void run_family(benchmark::State &state, Family *fam)
         while (pmb_keep_running(&st)) {
         }
     }
+    gb_stop(&r);
     fam->barrier.wait(nthreads);
     if (first && fam->def.teardown)
         fam->def.teardown(&st, fam->fixture);
@@ -260,6 +294,34 @@ size_t pmb_thread_counts(int *out, size_t max)
     return n;
 }
 
+/* Hands out the next chunk of iterations: st->left counts the rest of it
+ * after the one this call lets run. */
+static bool hand_out(pmb_state_t *st, ThreadRec *r, uint64_t chunk)
+{
+    if (chunk > r->remaining)
+        chunk = r->remaining;
+    r->chunk = chunk;
+    r->remaining -= chunk;
+    r->iterations += chunk;
+    st->left = chunk - 1;
+    return true;
+}
+
+static double since_ns(const struct timespec &t0, const struct timespec &t1)
+{
+    return (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+}
+
+/* Ends the timed loop at `now` (ns since it started). GB's own timer stops
+ * later, in run_family once the body has returned (gb_stop): stopping it
+ * waits for every thread, and a body may still have to let another
+ * thread finish (xfer: the producer's done flag). */
+static void finish(ThreadRec *r, double now)
+{
+    r->elapsed_ns = now;
+    r->finished = true;
+}
+
 bool pmb_keep_running_slow(pmb_state_t *st)
 {
     ThreadRec *r = rec(st);
@@ -272,20 +334,38 @@ bool pmb_keep_running_slow(pmb_state_t *st)
             r->finished = true;
             return false;
         }
+        r->gb_running = true;
         clock_gettime(CLOCK_MONOTONIC, &r->t0);
-        r->iterations = (uint64_t)n;
-        st->left = (uint64_t)n - 1;
-        return true;
+        r->remaining = (uint64_t)n;
+        return hand_out(st, r, kFirstChunk);
     }
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->elapsed_ns = (double)(t1.tv_sec - r->t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - r->t0.tv_nsec);
-    r->finished = true;
-    /* All iterations were handed out in one batch: this one returns false
-     * and stops GB's timer (after which GB waits for the other threads). */
-    while (r->gb->KeepRunningBatch(1)) {
+    double now = since_ns(r->t0, t1);
+    if (r->remaining > 0 && now < g_max_run_ns) {
+        uint64_t next = r->chunk;
+        if (now - r->last_ns < kChunkGrowNs && next < kMaxChunk)
+            next *= 2;
+        else if (now - r->last_ns > kChunkShrinkNs && next > 1)
+            next /= 2;
+        r->last_ns = now;
+        return hand_out(st, r, next);
     }
+    finish(r, now);
     return false;
+}
+
+void pmb_stop(pmb_state_t *st)
+{
+    ThreadRec *r = rec(st);
+    if (r->finished || !r->started)
+        return;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->iterations -= st->left + 1;
+    st->left = 0;
+    r->remaining = 0;
+    finish(r, since_ns(r->t0, t1));
 }
 
 int pmb_thread_index(const pmb_state_t *st)
@@ -378,6 +458,8 @@ int main(int argc, char **argv)
     int max_threads = 0;
     if (const char *env = std::getenv("PM_BENCH_MAX_THREADS"))
         max_threads = std::atoi(env);
+    if (const char *env = std::getenv("PM_BENCH_MAX_RUN_S"))
+        g_max_run_ns = std::atof(env) * 1e9;
 
     /* Our flags out, GB's in; note --benchmark_out for the file reporter. */
     std::vector<char *> args;
@@ -389,10 +471,16 @@ int main(int argc, char **argv)
             max_threads = std::atoi(argv[i] + std::strlen("--pmb_max_threads="));
             continue;
         }
+        if (i > 0 && starts_with(argv[i], "--pmb_max_run_s=")) {
+            g_max_run_ns = std::atof(argv[i] + std::strlen("--pmb_max_run_s=")) * 1e9;
+            continue;
+        }
         if (i > 0 && starts_with(argv[i], "--pmb_help")) {
             std::printf("pm-bench: physmem benchmarks over Google Benchmark.\n"
                         "  --pmb_max_threads=N  thread counts 1,2,4..N plus nproc "
                         "(default max(8, nproc); env PM_BENCH_MAX_THREADS)\n"
+                        "  --pmb_max_run_s=S    stop a run's timed loop after S seconds "
+                        "(default 0.5; env PM_BENCH_MAX_RUN_S)\n"
                         "  Google Benchmark's flags: --help\n");
             return 0;
         }

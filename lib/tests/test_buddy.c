@@ -594,6 +594,44 @@ static void test_buddy_alloc_bulk(void **state)
     pm_buddy_destroy(b);
 }
 
+/* Bulk takes the smallest free blocks first: holes that frees left in a
+ * used region before any larger block, and a whole order-9 block last. */
+static void test_buddy_alloc_bulk_holes_first(void **state)
+{
+    pm_buddy_t *b = tb_create_eager(BASE, 1024); /* two order-9 blocks */
+    pm_paddr_t p[4], out[4], o2[2], x;
+    pm_order_stats_t os[PM_NR_ORDERS];
+    uint64_t pfn[4], r0;
+
+    (void)state;
+    for (unsigned i = 0; i < 4; i++)
+        assert_ok(pm_buddy_alloc(b, 1, &p[i])); /* pages 0..3 of one block */
+    r0 = pm_paddr_pfn(p[0]);
+    assert_int_equal(r0 % 512, 0);
+    assert_ok(pm_buddy_free(b, p[1], 1));
+    assert_ok(pm_buddy_free(b, p[3], 1)); /* holes at pages 1 and 3; 4..7 free */
+    assert_int_equal(pm_buddy_alloc_bulk(b, 0, 4, out), 4);
+    for (unsigned i = 0; i < 4; i++)
+        pfn[i] = pm_paddr_pfn(out[i]) - r0;
+    /* the two holes first, then a split of 4..7 (not 4..7 whole) */
+    assert_true((pfn[0] == 1 && pfn[1] == 3) || (pfn[0] == 3 && pfn[1] == 1));
+    assert_int_equal(pfn[2], 4);
+    assert_int_equal(pfn[3], 5);
+    /* order 2: the free order-2 hole before the rest of the region */
+    assert_ok(pm_buddy_alloc(b, 8, &x));     /* 8..15 */
+    assert_ok(pm_buddy_alloc(b, 4, &o2[0])); /* 16..19 */
+    assert_ok(pm_buddy_alloc(b, 4, &o2[1])); /* 20..23 */
+    assert_int_equal(pm_paddr_pfn(o2[0]) - r0, 16);
+    assert_ok(pm_buddy_free(b, o2[0], 4)); /* a hole of order 2 at 16 */
+    assert_int_equal(pm_buddy_alloc_bulk(b, 2, 2, o2), 2);
+    assert_int_equal(pm_paddr_pfn(o2[0]) - r0, 16);
+    assert_int_equal(pm_paddr_pfn(o2[1]) - r0, 24);
+    pm_buddy_order_stats(b, os);
+    assert_int_equal(os[9].free_blocks, 1); /* the other block untouched */
+    assert_ok(pm_buddy_check(b));
+    pm_buddy_destroy(b);
+}
+
 /* ---- pm_buddy_check() finds hand-made corruption ------------------------- */
 
 struct corruption {
@@ -921,6 +959,7 @@ int main(void)
         cmocka_unit_test(test_buddy_lifo_reuse),
         cmocka_unit_test(test_buddy_block_order),
         cmocka_unit_test(test_buddy_alloc_bulk),
+        cmocka_unit_test(test_buddy_alloc_bulk_holes_first),
         cmocka_unit_test(test_buddy_check_detects_corruption),
         cmocka_unit_test(test_buddy_randomized),
     };

@@ -67,13 +67,13 @@ struct cpu_cache {
     struct mag *previous; /* swapped in when loaded runs empty or full */
     struct zone *zone;    /* free's guess at a page's zone: the last one found,
                              or an empty zone (zones are immortal) */
-    /* -- cache line 1: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
+    /* -- cache lines 1..3: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
     struct pcp_list pcp[PCP_MAX_ORDER] __attribute__((aligned(PM_CACHE_LINE)));
-    /* -- cache line 2: statistics, owner-written -- */
+    /* -- cache line 4: statistics, owner-written -- */
     _Atomic uint64_t allocations __attribute__((aligned(PM_CACHE_LINE)));
     _Atomic uint64_t failed;
     _Atomic uint64_t frees;
-    /* -- cache line 3: drainers only -- */
+    /* -- cache line 5: drainers only -- */
     ticket_lock_t drain_lock __attribute__((aligned(PM_CACHE_LINE)));
 } __attribute__((aligned(PM_CACHE_LINE)));
 

@@ -1,7 +1,7 @@
 /*
- * pcp.c - moving blocks of orders 1..3 between a CPU's lists and the zones.
+ * pcp.c - moving blocks of orders 1..9 between a CPU's lists and the zones.
  *
- * Refill: half a list's capacity of blocks of one order, from
+ * Refill: half a list's capacity (at least one) of blocks of one order, from
  * pm_buddy_alloc_bulk (aligned runs), under one zone-lock acquisition per
  * zone tried. Drain: the oldest blocks (the coldest) go back to their zones,
  * one acquisition per run of blocks from one zone; the rest slide down.
@@ -41,7 +41,7 @@ void pcp_drain(struct zone_tables *t, struct pcp_list *l, unsigned order, unsign
 
 unsigned pcp_refill(struct zone_tables *t, struct pcp_list *l, unsigned order)
 {
-    unsigned want = l->capacity / 2 > 0 ? l->capacity / 2 : 1;
+    unsigned want = pcp_refill_count(l, order);
     unsigned nzones = 0;
     unsigned added = 0;
 

@@ -1,14 +1,34 @@
 /*
- * pcp.h - per-CPU lists of small blocks: orders 1..PCP_MAX_ORDER (as Linux
- * caches them in its per-CPU page lists since 5.13).
+ * pcp.h - per-CPU lists of blocks of every order above 0: orders
+ * 1..PCP_MAX_ORDER (9, a 2 MiB block), as Linux caches orders up to its
+ * pageblock (THP) order in its per-CPU page lists since 5.13.
  *
- * Each CPU holds one stack of blocks per order k in 1..3, of capacity
- * max(2, batch >> k) blocks, so that every order caches about `batch` pages.
- * Alloc pops; an empty stack is refilled with half its capacity from a
- * zone under one zone-lock acquisition. Free pushes; a full stack drains its
- * older half to the zones, one acquisition per run of blocks from one zone.
+ * Each CPU holds one stack of blocks per order k in 1..9:
+ *   orders 1..3  capacity max(2, batch >> k) blocks, about `batch` pages per
+ *                order (the lists that came first: small blocks are frequent);
+ *   orders 4..9  a fixed handful whatever the batch: 4 blocks of order 4 (64
+ *                pages), 2 of each of 5..9. A block of these orders is big,
+ *                and every one parked on a CPU is memory that a CPU asking
+ *                for a 2 MiB block cannot get; but a list of one block turns
+ *                every second alloc or free of a workload that holds a
+ *                varying number of such blocks into a zone-lock round trip.
+ *                Chosen by measurement (README, Design): at 8 CPUs, 1 block
+ *                a list kept 95.3% of the ideal free 2 MiB blocks after
+ *                pm-frag's aging and its drain, 2 blocks 94.0%; but
+ *                smp/mixed then took 15.6 and 2.9 zone locks per 1000 pairs
+ *                at 2 CPUs, and with 1 block ran at a third of the
+ *                throughput at 4 and 8 threads.
+ * Alloc pops; an empty stack is refilled (pcp_refill_count: half its
+ * capacity, at least one block, and a whole 64-page line of per-page state
+ * where the capacity allows) from a zone under one zone-lock acquisition.
+ * Free pushes; a full stack first drains its older half (at least one
+ * block) to the zones, one acquisition per run of blocks from one zone.
  * There is no depot for these orders: a block freed on another CPU stays
  * there until that CPU's stack overflows or is drained.
+ *
+ * So one CPU's lists hold at most pcp_max_pages(batch) pages: with the
+ * default batch 64, 3 x 64 + 4 x 16 + 2 x (32 + 64 + 128 + 256 + 512) =
+ * 2240 (8.75 MiB; with the magazines and the depot share, 2752 pages).
  *
  * The stacks are covered by the same owner busy flag as the magazines
  * (struct cpu_cache), so a remote drain empties them exactly as it empties
@@ -20,7 +40,8 @@
 
 #include <physmem/smp.h>
 
-#define PCP_MAX_ORDER 3 /* orders 1..PCP_MAX_ORDER are cached per CPU */
+#define PCP_MAX_ORDER   PM_MAX_ORDER /* orders 1..PCP_MAX_ORDER are cached per CPU */
+#define PCP_SMALL_ORDER 3            /* orders 1..3: about `batch` pages per list */
 
 /* Invariant: 0 <= count <= capacity; blk[0..count) are blocks of the list's
  * order, CACHED (zone.h), the oldest at blk[0]. */
@@ -30,11 +51,16 @@ struct pcp_list {
     pm_paddr_t *blk; /* capacity entries */
 };
 
-/* Blocks a list of order k holds at most. */
+/* Blocks a list of order k (1..PCP_MAX_ORDER) holds at most. */
 static inline unsigned pcp_capacity(unsigned batch, unsigned order)
 {
+    /* orders 4..9 (entries 0..3 unused) */
+    static const unsigned char high_blocks[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 2, 2, 2, 2};
     unsigned c = batch >> order;
-    return c < 2 ? 2 : c;
+
+    if (order <= PCP_SMALL_ORDER)
+        return c < 2 ? 2 : c;
+    return order <= PCP_MAX_ORDER ? high_blocks[order] : 0;
 }
 
 /* Pages all of one CPU's lists may hold at once. */
@@ -45,6 +71,48 @@ static inline unsigned pcp_max_pages(unsigned batch)
     for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
         n += pcp_capacity(batch, k) << k;
     return n;
+}
+
+/* Entries of one CPU's lists, all orders, rounded up to whole cache lines:
+ * in the pool of every CPU's lists (smp_layout's pcp part, itself cache-line
+ * aligned) no two CPUs share a line, which a pop or a push would otherwise
+ * bounce between them. */
+static inline unsigned pcp_stride(unsigned batch)
+{
+    const unsigned per_line = 64 / sizeof(pm_paddr_t);
+    unsigned n = 0;
+
+    for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
+        n += pcp_capacity(batch, k);
+    return (n + per_line - 1) / per_line * per_line;
+}
+
+/* Blocks a refill adds to an empty list, and a full list drains: half the
+ * capacity, at least one. */
+static inline unsigned pcp_half(const struct pcp_list *l)
+{
+    return l->capacity > 1 ? l->capacity / 2 : 1;
+}
+
+/*
+ * Blocks a refill of an empty list of `order` takes: half the capacity, at
+ * least one, and where the capacity allows at least 64 pages, one cache line
+ * of per-page state (zone->pstate, a byte a page). On a zone with no hole
+ * that fits, the refill then splits a whole aligned 64-page run, and no
+ * other CPU's block shares a line of state with it: the state byte written
+ * by every alloc and free would otherwise bounce between the CPUs (on the
+ * 2-vCPU test machine, shared lines cost smp/mixed about a fifth of its
+ * throughput at 2 threads: 203 against 249 M pairs/s with the state padded
+ * to a line a page). Holes left by frees are still taken first.
+ */
+static inline unsigned pcp_refill_count(const struct pcp_list *l, unsigned order)
+{
+    unsigned want = pcp_half(l);
+    unsigned line = order < 6 ? 64u >> order : 1u;
+
+    if (want < line)
+        want = line;
+    return want < l->capacity - l->count ? want : l->capacity - l->count;
 }
 
 static inline bool pcp_is_empty(const struct pcp_list *l)
@@ -77,9 +145,9 @@ struct zone_tables;
 void pcp_drain(struct zone_tables *t, struct pcp_list *l, unsigned order, unsigned n);
 
 /*
- * Adds up to half the capacity (at least one) blocks of `order` to l from
- * the zones, one zone-lock acquisition per zone tried, in table order.
- * Returns how many blocks it added. Requires room for them.
+ * Adds up to pcp_refill_count(l, order) blocks of `order` to l from the
+ * zones, one zone-lock acquisition per zone tried, in table order. Returns
+ * how many blocks it added.
  */
 unsigned pcp_refill(struct zone_tables *t, struct pcp_list *l, unsigned order);
 

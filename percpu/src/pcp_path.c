@@ -1,13 +1,15 @@
 /*
- * pcp_path.c - orders 1..3 through the calling CPU's per-order lists
+ * pcp_path.c - orders 1..9 through the calling CPU's per-order lists
  * (pcp.h), as Linux's per-CPU page lists do since 5.13:
  *
  *   alloc: pop the order's list                          <- fast path (smp.c)
- *          else refill half the list's capacity with blocks of that order,
- *               one zone-lock acquisition
+ *          else refill it (pcp_refill_count: half the capacity, at least one
+ *               block, a whole 64-page run where it fits), one zone-lock
+ *               acquisition
  *          else drain every CPU and the depot, and try once more.
  *   free:  push the order's list                         <- fast path (smp.c)
- *          else drain the older half of the list, one zone-lock acquisition.
+ *          else drain the older half of the list (at least one block), one
+ *               zone-lock acquisition.
  *
  * A block's head page records who has it and its order (zone.h): a free of
  * order k turns USER|k into CACHED|k, so a cached block is free to the
@@ -48,7 +50,7 @@ PM_NOINLINE PM_COLD void pcp_free_slow(struct pm_smp *s, struct cpu_cache *c, un
 {
     struct pcp_list *l = &c->pcp[order - 1];
 
-    pcp_drain(&s->zones, l, order, l->capacity / 2); /* capacity >= 2 */
+    pcp_drain(&s->zones, l, order, pcp_half(l));
     pcp_push(l, a);
     cpu_count(&c->frees, 1);
     cpu_exit(c);

@@ -10,10 +10,11 @@
  *                        (a pop or a push, no lock, no atomic
  *                        read-modify-write, no call); magazine_path.c has
  *                        the rest (depot, refill, drain)
- *   orders 1..3          the CPU's per-order lists: fast path below,
- *                        pcp_path.c the rest
- *   orders 4..9, and     the zones, under their lock (smp_alloc_general,
- *   PM_SMP_NOCACHE       smp_free_general)
+ *   orders 1..9          the CPU's per-order lists: fast path below,
+ *                        pcp_path.c the rest (orders 4..9 hold a handful
+ *                        of blocks each, so cached memory stays small)
+ *   PM_SMP_NOCACHE       the zones, under their lock (smp_alloc_general,
+ *                        smp_free_general)
  *
  * A free's page becomes a pfn once, and its zone is found once: the CPU's
  * last zone if it holds the page (the fast paths), else the RCU zone table
@@ -69,8 +70,8 @@ PM_NOINLINE static pm_err_t smp_alloc_general(struct pm_smp *s, struct cpu_cache
 
 /*
  * A free the caches did not take, under the zone lock: the core's verdict,
- * in the core's error order. With caches, a block of order 0..3 is never
- * freed here (every one a caller holds is USER, and the caches took those):
+ * in the core's error order. With caches, no block is ever freed here
+ * (every one a caller holds is USER, and the caches took those):
  * the core is only asked what the error is. Requires z->lock.
  */
 static pm_err_t smp_free_locked(struct pm_smp *s, struct zone *z, pm_paddr_t addr, size_t npages,
@@ -100,7 +101,7 @@ static pm_err_t smp_free_locked(struct pm_smp *s, struct zone *z, pm_paddr_t add
 /*
  * Every free the fast paths did not take (no call of the owner open):
  * validation in the core's error order, the zone found once, then the
- * CPU's cache for orders 0..3, else the zone under its lock.
+ * CPU's cache for orders 0..9, else the zone under its lock.
  */
 PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, struct cpu_cache *c, pm_paddr_t addr,
                                              size_t npages)
@@ -147,7 +148,7 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, struct cpu_cache 
 /* ---- the fast paths ---------------------------------------------------------- */
 
 /*
- * Orders 1..3 (npages 2..8). Out of line but hot: a tail call from
+ * Orders 1..9 (npages 2..512). Out of line but hot: a tail call from
  * pm_smp_alloc / pm_smp_free, so that the order-0 path there keeps its few
  * registers and no stack frame.
  */
@@ -208,7 +209,7 @@ pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out)
         }
         return mag_alloc_slow(s, c, out);
     }
-    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..8 */
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..512 */
         return smp_pcp_alloc(s, c, npages, out);
     return smp_alloc_general(s, c, npages, out);
 }
@@ -246,7 +247,7 @@ pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages)
         cpu_exit(c);
         return smp_free_general(s, c, addr, 1);
     }
-    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..8 */
+    if (PM_LIKELY(npages - 2 < ((size_t)1 << PCP_MAX_ORDER) - 1)) /* 2..512 */
         return smp_pcp_free(s, c, addr, npages);
     return smp_free_general(s, c, addr, npages);
 }

@@ -6,13 +6,13 @@
  *   2. every page in a magazine (a CPU's two, the depot's full ones) lies in
  *      a zone, is CACHED, is an allocated order-0 block in the core, and is
  *      in no other magazine (cached once);
- *   2b. every block in a CPU's list of order k (1..3) lies in a zone, is
+ *   2b. every block in a CPU's list of order k (1..9) lies in a zone, is
  *      aligned to 2^k, its head is CACHED with order k, the core holds an
  *      allocated block of order k there, and it is cached once;
  *   3. every CACHED head is in a magazine or a list, every USER head is an
  *      allocated block of the order it records, no state byte holds an
- *      unknown kind or an order above 3, and (with caches) every allocated
- *      block of order 0..3 is USER or CACHED: none lost;
+ *      unknown kind or an order above 9, and (with caches) every allocated
+ *      block is USER or CACHED: none lost;
  *   4. per zone: free + cached + held by callers == npages, so
  *      free + cached <= npages;
  *   5. the depot's lists are consistent and no magazine is lost:

@@ -10,7 +10,8 @@
  * and its share of the depot); one more magazine is the spare a trade at
  * the depot needs. A magazine is a struct mag followed by batch addresses
  * and batch state-byte pointers, rounded up to a cache line. Each CPU's
- * lists of orders 1..3 hold max(2, batch >> k) blocks each.
+ * lists of orders 1..9 hold pcp_capacity blocks each, pcp_stride entries a
+ * CPU in all (whole cache lines).
  *
  * With every field at its bound (PM_MAX_CPUS CPUs, batch 1, high
  * PM_SMP_MAX_HIGH) that is 2 * 256 + 256 * 4094 + 1 = 2^20 + 1 magazines
@@ -100,8 +101,7 @@ pm_err_t smp_layout(const pm_smp_config_t *resolved, struct smp_layout *out)
         l.mag_stride = smp_mag_stride(resolved->batch);
         if (l.mag_stride == 0 || !mul_u64(l.nmags, l.mag_stride, &v) || !to_size(v, &l.mag_bytes))
             return PM_EINVAL;
-        for (unsigned k = 1; k <= PCP_MAX_ORDER; k++)
-            l.pcp_blocks += pcp_capacity(resolved->batch, k); /* each <= 2^31: no wrap */
+        l.pcp_blocks = pcp_stride(resolved->batch); /* whole cache lines; small: no wrap */
         if (!mul_u64(ncpus, l.pcp_blocks, &v) || !mul_u64(v, sizeof(pm_paddr_t), &v) ||
             !to_size(v, &l.pcp_bytes))
             return PM_EINVAL;

@@ -23,7 +23,7 @@ struct smp_layout {
     uint64_t max_full;   /* full magazines the depot may hold: ncpus * (high - 2 batch) / batch */
     uint64_t nmags;      /* magazines: 2 a CPU, max_full for the depot, 1 spare */
     size_t mag_stride;   /* bytes of one magazine with its round[] and ps[], whole cache lines */
-    uint64_t pcp_blocks; /* entries of one CPU's lists of orders 1..3 */
+    uint64_t pcp_blocks; /* entries of one CPU's lists of orders 1..9 (pcp_stride) */
     size_t cpus_bytes;   /* the struct cpu_cache array */
     size_t mag_bytes;    /* the magazine pool: nmags * mag_stride */
     size_t pcp_bytes;    /* the list pool: ncpus * pcp_blocks addresses */

@@ -53,12 +53,9 @@ static void smp_init_cpu(struct pm_smp *s, unsigned i)
     c->previous = (struct mag *)(void *)((char *)s->mag_pool + (size_t)(2 * i + 1) * s->mag_stride);
     for (unsigned k = 1, at = 0; k <= PCP_MAX_ORDER; k++) {
         struct pcp_list *l = &c->pcp[k - 1];
-        size_t per_cpu = 0;
 
-        for (unsigned j = 1; j <= PCP_MAX_ORDER; j++)
-            per_cpu += pcp_capacity(s->batch, j);
         l->capacity = pcp_capacity(s->batch, k);
-        l->blk = &s->pcp_pool[(size_t)i * per_cpu + at];
+        l->blk = &s->pcp_pool[(size_t)i * pcp_stride(s->batch) + at];
         at += l->capacity;
     }
 }

@@ -4,7 +4,7 @@
  *
  * The data path runs one way:
  *   smp.c (the API: validate, find the zone once)
- *     -> magazine_path.c (order 0) / pcp_path.c (orders 1..3): the CPU's cache
+ *     -> magazine_path.c (order 0) / pcp_path.c (orders 1..9): the CPU's cache
  *       -> depot.c (order-0 magazines shared by all CPUs)
  *         -> magazine.c / pcp.c (batches to and from zones)
  *           -> zone.c (lock, page states) -> the buddy core (lib/)
@@ -44,7 +44,8 @@ struct pm_smp {
     unsigned nmags;
     size_t mag_stride;    /* bytes from one magazine to the next */
     struct mag *mag_pool; /* nmags magazines */
-    pm_paddr_t *pcp_pool; /* every CPU's per-order lists */
+    pm_paddr_t *pcp_pool; /* every CPU's per-order lists, pcp_stride(batch) entries
+                             each, so no two CPUs share a cache line */
     struct cpu_cache *cpus;
 
     /* -- the zone table: RCU, written under pm_plat_table_lock -- */
@@ -63,7 +64,7 @@ static inline struct zone *smp_zone_at(struct pm_smp *s, unsigned i)
 }
 
 /*
- * A free of a block of order 0..PCP_MAX_ORDER at its head's state byte ps:
+ * A free of a block of order 0..PCP_MAX_ORDER (9) at its head's state byte ps:
  * USER -> CACHED, both with that order. False (nothing changed) if the
  * block is not a caller's of that order. See PM_SMP_STRICT_FREE in smp.h.
  */
@@ -108,7 +109,7 @@ void mag_free_slow(struct pm_smp *s, struct cpu_cache *c, pm_paddr_t a, _Atomic 
 /* Finds pages for an empty `loaded`; false if every zone is empty. */
 bool cpu_reload(struct pm_smp *s, struct cpu_cache *c);
 
-/* ---- pcp_path.c: orders 1..3 through the CPU's lists ------------------------ */
+/* ---- pcp_path.c: orders 1..9 through the CPU's lists ------------------------ */
 
 /* The list of `order` is empty; the owner's call is open and ends here. */
 pm_err_t pcp_alloc_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t *out);
@@ -134,7 +135,7 @@ static inline pm_paddr_t cpu_take(struct cpu_cache *c)
     return a;
 }
 
-/* A block of order 0..3, already marked CACHED (its head's state byte is
+/* A block of order 0..9, already marked CACHED (its head's state byte is
  * ps), into its CPU's cache; ends the owner's call. */
 static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a,
                            _Atomic uint8_t *ps)

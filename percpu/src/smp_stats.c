@@ -60,8 +60,12 @@ void pm_smp_stats(pm_smp_t *s, pm_smp_stats_t *out)
         out->zones++;
     }
     pm_plat_table_unlock();
-    out->max_cached_pages =
-        s->cached ? (uint64_t)s->ncpus * (s->high + pcp_max_pages(s->batch)) : 0;
+    /* 2 magazines a CPU, a full depot, full lists: exact even where batch
+     * does not divide high - 2 * batch */
+    out->max_cached_pages = s->cached
+                                ? (uint64_t)s->ncpus * (2 * s->batch + pcp_max_pages(s->batch)) +
+                                      (uint64_t)s->depot.max_full * s->batch
+                                : 0;
 }
 
 void pm_smp_order_stats(pm_smp_t *s, pm_order_stats_t out[PM_NR_ORDERS])

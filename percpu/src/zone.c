@@ -3,7 +3,7 @@
  *
  * Design: every access to zone->buddy happens with zone->lock held. Batches
  * (refill, drain) move up to `batch` pages, or half a per-CPU list of
- * blocks of order 1..3, under one acquisition, so the lock is taken once
+ * blocks of order 1..9, under one acquisition, so the lock is taken once
  * per batch, not once per page or block.
  *
  * Lock order (outermost first): cpu lock -> depot lock -> zone lock. A zone

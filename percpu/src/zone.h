@@ -17,20 +17,24 @@
 
 /*
  * Per-page state as the SMP layer sees it (zone->pstate[], one byte a page).
- * Only the head page of a block of order 0..PCP_MAX_ORDER handed out or
+ * Only the head page of a block of order 0..PCP_MAX_ORDER (9) handed out or
  * cached by the SMP layer carries a kind other than OTHER; its order is in
  * the bits above the kind: state = kind | order << ZONE_PAGE_ORDER_SHIFT.
  * An order-0 page is thus USER (1) or CACHED (2), as before; the head of a
- * cached order-2 block is CACHED | 2 << 2 (10).
+ * cached order-2 block is CACHED | 2 << 2 (10), of a cached order-9 block
+ * CACHED | 9 << 2 (38): every order fits the byte.
  */
 enum zone_page_state {
-    ZONE_PAGE_OTHER = 0,  /* in the buddy core, a tail, or a block of order > 3 */
-    ZONE_PAGE_USER = 1,   /* the head of a block of order 0..3 handed to a caller */
+    ZONE_PAGE_OTHER = 0,  /* in the buddy core, a tail, or any block without caches */
+    ZONE_PAGE_USER = 1,   /* the head of a block of order 0..9 handed to a caller */
     ZONE_PAGE_CACHED = 2, /* the head of a block in a magazine or a per-CPU list */
 };
 
 #define ZONE_PAGE_KIND_MASK   3u
 #define ZONE_PAGE_ORDER_SHIFT 2
+
+_Static_assert((ZONE_PAGE_CACHED | PM_MAX_ORDER << ZONE_PAGE_ORDER_SHIFT) <= 0xff,
+               "every order's state fits the per-page byte");
 
 static inline uint8_t zone_page_state(enum zone_page_state kind, unsigned order)
 {

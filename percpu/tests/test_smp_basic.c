@@ -89,8 +89,10 @@ static void test_create_destroy_empty(void **state)
     assert_int_equal(st.free_pages, 0);
     assert_int_equal(st.cached_pages, 0);
     assert_int_equal(st.zones, 0);
-    /* 4 CPUs x (high 32 + lists of orders 1..3: 4x2 + 2x4 + 2x8 pages) */
-    assert_int_equal(st.max_cached_pages, 4 * (32 + 32));
+    /* 4 CPUs x (high 32 + lists of orders 1..3: 4x2 + 2x4 + 2x8 pages, and
+     * of orders 4..9: 4 blocks of order 4, 2 of each of 5..9) */
+    assert_int_equal(pcp_max_pages(8), 32 + 4 * 16 + 2 * (32 + 64 + 128 + 256 + 512));
+    assert_int_equal(st.max_cached_pages, 4 * (32 + pcp_max_pages(8)));
     assert_ok(pm_smp_check(s));
     /* no memory yet */
     assert_err(pm_smp_alloc(s, 0, 1, &a), PM_ENOMEM);
@@ -296,8 +298,10 @@ static void test_stats_fields(void **state)
     assert_int_equal(st.free_pages, 1024);
     assert_int_equal(st.cached_pages, 0);
     assert_int_equal(st.zones, 1);
-    /* 4 CPUs x (high 32 + lists of orders 1..3: 4x2 + 2x4 + 2x8 pages) */
-    assert_int_equal(st.max_cached_pages, 4 * (32 + 32));
+    /* 4 CPUs x (high 32 + lists of orders 1..3: 4x2 + 2x4 + 2x8 pages, and
+     * of orders 4..9: 4 blocks of order 4, 2 of each of 5..9) */
+    assert_int_equal(pcp_max_pages(8), 32 + 4 * 16 + 2 * (32 + 64 + 128 + 256 + 512));
+    assert_int_equal(st.max_cached_pages, 4 * (32 + pcp_max_pages(8)));
     assert_true(st.meta_bytes >= 1024); /* at least the state byte per page */
     assert_int_equal(st.allocations, 0);
     assert_int_equal(st.frees, 0);
@@ -310,15 +314,15 @@ static void test_stats_fields(void **state)
     for (unsigned o = 0; o < 9; o++)
         assert_int_equal(os[o].free_blocks, 0);
 
-    assert_ok(pm_smp_alloc(s, 0, 1, &a)); /* refill: 8 pages out of the core */
-    assert_ok(pm_smp_alloc(s, 1, 4, &b)); /* refill of CPU 1's order-2 list: 1 block */
-    assert_ok(pm_smp_alloc(s, 2, 512, &big));
+    assert_ok(pm_smp_alloc(s, 0, 1, &a));     /* refill: 8 pages out of the core */
+    assert_ok(pm_smp_alloc(s, 1, 4, &b));     /* refill of CPU 1's order-2 list: 2 blocks */
+    assert_ok(pm_smp_alloc(s, 2, 512, &big)); /* refill of CPU 2's order-9 list: 1 block */
     assert_err(pm_smp_alloc(s, 2, 1024, &big), PM_ETOOLARGE);
     st = ts_stats(s);
     assert_int_equal(st.total_pages, 1024);
-    assert_int_equal(st.cached_pages, 7);
-    assert_int_equal(st.free_pages, 1024 - 8 - 4 - 512);
-    assert_int_equal(st.refills, 2);
+    assert_int_equal(st.cached_pages, 7 + 4); /* and one order-2 block: 2 refilled */
+    assert_int_equal(st.free_pages, 1024 - 8 - 8 - 512);
+    assert_int_equal(st.refills, 3);
 #if PM_STATS
     assert_true(st.splits > 0);
     assert_int_equal(st.allocations, 4);
@@ -328,15 +332,15 @@ static void test_stats_fields(void **state)
     assert_int_equal(os[9].free_blocks, 0);
 #if PM_STATS
     assert_int_equal(os[9].allocations, 1);
-    assert_int_equal(os[2].allocations, 1);
+    assert_int_equal(os[2].allocations, 2); /* the refill's two blocks */
 #endif
 
     assert_ok(pm_smp_free(s, 0, a, 1));
     assert_ok(pm_smp_free(s, 1, b, 4));
     assert_ok(pm_smp_free(s, 2, big, 512));
     st = ts_stats(s);
-    assert_int_equal(st.cached_pages, 8 + 4); /* b in CPU 1's list */
-    assert_int_equal(st.free_pages, 1024 - 8 - 4);
+    assert_int_equal(st.cached_pages, 8 + 8 + 512); /* b in CPU 1's list, big in CPU 2's */
+    assert_int_equal(st.free_pages, 1024 - 8 - 8 - 512);
 #if PM_STATS
     assert_int_equal(st.frees, 3);
 #endif
@@ -344,7 +348,7 @@ static void test_stats_fields(void **state)
     st = ts_stats(s);
     assert_int_equal(st.cached_pages, 0);
     assert_int_equal(st.free_pages, 1024);
-    assert_int_equal(st.drains, 2); /* a magazine and a list */
+    assert_int_equal(st.drains, 3); /* a magazine and two lists */
 #if PM_STATS
     assert_true(st.coalesces > 0);
 #endif

@@ -95,8 +95,10 @@ static void test_refill_default_batch(void **state)
     assert_int_equal(st.cached_pages, PM_SMP_DEFAULT_BATCH - 1);
     assert_int_equal(st.refills, 1);
     assert_int_equal(ts_locks(s), l0 + 1);
-    /* high, and lists of orders 1..3: 32x2 + 16x4 + 8x8 pages */
-    assert_int_equal(st.max_cached_pages, 2 * (PM_SMP_DEFAULT_HIGH + 192));
+    /* high, lists of orders 1..3: 32x2 + 16x4 + 8x8 pages, of orders 4..9:
+     * 4 blocks of order 4 and 2 of each of 5..9 */
+    assert_int_equal(pcp_max_pages(PM_SMP_DEFAULT_BATCH), 2240);
+    assert_int_equal(st.max_cached_pages, 2 * (PM_SMP_DEFAULT_HIGH + 2240));
     assert_ok(pm_smp_free(s, 1, a, 1));
     ts_assert_intact(s, NULL, 0);
     ts_destroy(s);
@@ -211,12 +213,12 @@ static void test_depot_limit_then_drain(void **state)
 /*
  * With the default batch and high, every CPU freeing far more than it may
  * keep: the caches end exactly at max_cached_pages (2 magazines a CPU, a
- * full depot, and full lists of orders 1..3), never above.
+ * full depot, and full lists of orders 1..9), never above.
  */
 static void test_cache_bound_all_cpus(void **state)
 {
-    enum { CPUS = 2, PER_CPU = 1000 };
-    pm_smp_t *s = ts_create1(CPUS, 0, 0, 0, 4096);
+    enum { CPUS = 2, PER_CPU = 1000, NPAGES = 8192 };
+    pm_smp_t *s = ts_create1(CPUS, 0, 0, 0, NPAGES);
     pm_paddr_t *got = calloc(CPUS * PER_CPU, sizeof(*got));
     pm_smp_stats_t st;
 
@@ -232,9 +234,9 @@ static void test_cache_bound_all_cpus(void **state)
         }
     }
     st = ts_stats(s);
-    assert_int_equal(st.max_cached_pages, CPUS * (PM_SMP_DEFAULT_HIGH + 192));
+    assert_int_equal(st.max_cached_pages, CPUS * (PM_SMP_DEFAULT_HIGH + 2240));
     assert_int_equal(st.cached_pages, CPUS * PM_SMP_DEFAULT_HIGH); /* order 0 at its bound */
-    assert_int_equal(st.free_pages + st.cached_pages, 4096);
+    assert_int_equal(st.free_pages + st.cached_pages, NPAGES);
     assert_true(st.drains > 0);
     /* Each CPU's list of order k: capacity blocks out (two refills of half)
      * and back: the list ends full, and the caches exactly at the bound. */
@@ -252,7 +254,7 @@ static void test_cache_bound_all_cpus(void **state)
     }
     st = ts_stats(s);
     assert_int_equal(st.cached_pages, st.max_cached_pages);
-    assert_int_equal(st.free_pages + st.cached_pages, 4096);
+    assert_int_equal(st.free_pages + st.cached_pages, NPAGES);
     ts_assert_intact(s, NULL, 0);
     free(got);
     ts_destroy(s);

@@ -162,7 +162,8 @@ pm_err_t pm_buddy_free_frame(pm_buddy_t *b, pm_frame_t f);
 /*
  * Allocates up to count blocks of the given order into out[]; returns how
  * many (fewer only when memory runs out). Counts as count allocations.
- * Order 0 takes the hot pages first, then naturally aligned runs.
+ * Order 0 takes the hot pages first, then naturally aligned runs, each the
+ * smallest free block that fits what is left (holes before whole blocks).
  */
 size_t pm_buddy_alloc_bulk(pm_buddy_t *b, unsigned order, size_t count, pm_paddr_t *out);
 

@@ -1,16 +1,20 @@
 /*
  * physmem/smp.h - the SMP page allocator: zones guarded by ticket spinlocks,
  * per-CPU order-0 magazines with batched refill and drain, a shared depot,
- * per-CPU lists of blocks of orders 1..3, remote drain, and a zone table
+ * per-CPU lists of blocks of orders 1..9, remote drain, and a zone table
  * published with RCU.
  *
  * Which path a request takes (see README.md, Design):
  *   order 0 (1 page)      the CPU's magazines, then the depot, then a zone
  *   orders 1..3 (2..8)    the CPU's list of that order: a stack of up to
  *                         max(2, batch >> k) blocks, refilled with half of
- *                         that from a zone under one lock acquisition, and
- *                         drained by half when full; no depot
- *   orders 4..9           the zones, under their lock, every time
+ *                         that (or a whole 64-page run where it fits) from a
+ *                         zone under one lock acquisition, and drained by
+ *                         half when full; no depot
+ *   orders 4..9 (9..512)  the same, with lists of 4 blocks (order 4) and of
+ *                         2 blocks (orders 5..9; order 9 is 2 MiB) whatever
+ *                         the batch
+ *   PM_SMP_NOCACHE        the zones, under their lock, every time
  * Every cached page or block is returned to the zones before any
  * allocation reports PM_ENOMEM, which then means: no zone holds a free,
  * naturally aligned block of the order (error.h). Each region added is a
@@ -101,7 +105,7 @@
 /* pm_smp_config.flags */
 #define PM_SMP_NOCACHE 0x1u /* no per-CPU caches (any order): every call takes the zone lock */
 /*
- * Double-free detection of cached orders (0..3). Always: a free of a block
+ * Double-free detection of cached orders (0..9: all of them). Always: a free of a block
  * that is not a caller's (cached, free, or part of a larger block) is
  * refused with the error pm_buddy_free documents (PM_ENOTALLOC, PM_ESIZE,
  * PM_EALIGN), nothing changed: a cached block is free to the caller, so a
@@ -131,7 +135,7 @@ typedef struct pm_smp pm_smp_t;
 typedef struct pm_smp_config {
     unsigned ncpus; /* 1..PM_MAX_CPUS */
     unsigned batch; /* 0: PM_SMP_DEFAULT_BATCH (64); else 1..PM_SMP_MAX_BATCH; the list
-                       of order k holds max(2, batch >> k) blocks */
+                       of order k in 1..3 holds max(2, batch >> k) blocks */
     unsigned high;  /* 0: max(PM_SMP_DEFAULT_HIGH, 2 * batch), so 512 up to batch 256
                        and 2 * batch above (1024 for batch 512); else
                        2 * batch..PM_SMP_MAX_HIGH */
@@ -152,9 +156,12 @@ typedef struct pm_smp_stats {
     uint64_t splits;
     uint64_t coalesces;
     uint64_t zones;
-    /* The most pages the caches may hold at once: ncpus * (high + the
-     * pages of full lists, sum over k in 1..3 of max(2, batch >> k) << k);
-     * with the defaults ncpus * (512 + 192). */
+    /* The most pages the caches may hold at once, exactly: 2 magazines a
+     * CPU, a full depot (ncpus * (high - 2 * batch) / batch magazines), and
+     * full lists on every CPU (sum over k in 1..3 of max(2, batch >> k) << k,
+     * plus 4 blocks of order 4 and 2 of each of orders 5..9: 2048 pages);
+     * with the defaults ncpus * (512 + 192 + 2048) = ncpus * 2752, 22016
+     * pages (86 MiB) at 8 CPUs, 8.4% of a 1 GiB zone. */
     uint64_t max_cached_pages;
     uint64_t meta_bytes; /* out-of-band metadata, all zones */
 } pm_smp_stats_t;
