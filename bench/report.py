@@ -270,6 +270,21 @@ def core_table(res):
     return header, rows
 
 
+def beats_peers(res, workload, t):
+    """(passed or None, line) for 'smp/WORKLOAD/threads:T faster than every peer'."""
+    rest = "%s/threads:%d" % (workload, t)
+    phys = res.get("physmem", rest)
+    peers = [(c, res.get(c, rest)) for c in PEERS]
+    peers = [(c, r) for c, r in peers if r and r["ips"]]
+    if not phys or not peers:
+        return (None, "smp/%s faster than every peer: not measured" % rest)
+    best = max(peers, key=lambda p: p[1]["ips"])
+    return (phys["ips"] > best[1]["ips"],
+            "smp/%s faster than every peer (%d): %.2fM/s vs best %s %.2fM/s = %.2fx" %
+            (rest, len(peers), phys["ips"] / 1e6, best[0], best[1]["ips"] / 1e6,
+             phys["ips"] / best[1]["ips"]))
+
+
 def targets(res):
     """[(ok or None, text)] - None: not measured."""
     out = []
@@ -292,25 +307,12 @@ def targets(res):
         out.append((a >= factor * b, "%s >= %gx %s (items/s): %.2fM vs %.2fM = %.2fx" %
                     (name, factor, ref, a / 1e6, b / 1e6, a / b)))
 
-    def beats_peers(workload, t):
-        rest = "%s/threads:%d" % (workload, t)
-        phys = res.get("physmem", rest)
-        peers = [(c, res.get(c, rest)) for c in PEERS]
-        peers = [(c, r) for c, r in peers if r and r["ips"]]
-        if not phys or not peers:
-            out.append((None, "smp/%s faster than every peer: not measured" % rest))
-            return
-        best = max(peers, key=lambda p: p[1]["ips"])
-        out.append((phys["ips"] > best[1]["ips"],
-                    "smp/%s faster than every peer (%d): %.2fM/s vs best %s %.2fM/s = %.2fx" %
-                    (rest, len(peers), phys["ips"] / 1e6, best[0], best[1]["ips"] / 1e6,
-                     phys["ips"] / best[1]["ips"])))
 
     within("smp/pair/threads:1", "floor/pair/threads:1", 2)
     within("smp/batch64/threads:1", "floor/batch64/threads:1", 2)
     for w in ("pair", "batch64"):
         for t in res.threads():
-            beats_peers(w, t)
+            out.append(beats_peers(res, w, t))
     at_least("smp/pair/threads:2", "smp/pair/threads:1", 1.8)
     at_least("smp/pair/threads:2", "locked/pair/threads:2", 10)
     at_least("smp/pair/threads:8", "smp/pair/threads:2", 0.7)
@@ -321,7 +323,7 @@ def targets(res):
                 ("%.0f ns/pair per thread, %.3fM pairs/s" % (r["ns"], r["ips"] / 1e6)
                  if r and not r["error"] and r["ns"] is not None else
                  (r["error"] if r else "not run"))))
-    beats_peers("xfer", 2)
+    out.append(beats_peers(res, "xfer", 2))
     # core/pair/order:0 within 8x was retired with issue 12: the headline core
     # is the eager buddy again, and the hot stack it met the target with has
     # its own row (core/hot/order:0), an opt-in.
@@ -355,18 +357,7 @@ def targets11(res, fr):
         out.append((a <= 3 * b, "smp/pair9/threads:1 within 3x smp/pair/threads:1: "
                     "%.2f ns vs %.2f ns = %.2fx" % (a, b, a / b)))
     for t in res.threads():
-        rest = "mixed/threads:%d" % t
-        phys = res.get("physmem", rest)
-        peers = [(c, res.get(c, rest)) for c in PEERS]
-        peers = [(c, r) for c, r in peers if r and r["ips"]]
-        if not phys or not peers:
-            out.append((None, "smp/%s faster than every peer: not measured" % rest))
-            continue
-        best = max(peers, key=lambda p: p[1]["ips"])
-        out.append((phys["ips"] > best[1]["ips"],
-                    "smp/%s faster than every peer (%d): %.2fM/s vs best %s %.2fM/s = %.2fx" %
-                    (rest, len(peers), phys["ips"] / 1e6, best[0], best[1]["ips"] / 1e6,
-                     phys["ips"] / best[1]["ips"])))
+        out.append(beats_peers(res, "mixed", t))
     if not fr:
         out.append((None, "fragmentation: not measured (no frag.json)"))
     else:

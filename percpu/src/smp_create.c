@@ -175,9 +175,9 @@ void pm_smp_get_config(const pm_smp_t *s, pm_smp_config_t *out)
 /* ---- regions ------------------------------------------------------------------ */
 
 /* The checks every add_region makes before it touches anything. */
-static pm_err_t smp_region_check(pm_paddr_t base, size_t npages)
+static pm_err_t smp_region_check(const struct pm_smp *s, pm_paddr_t base, size_t npages)
 {
-    if (npages == 0 || (uint64_t)npages > PM_BUDDY_MAX_PAGES)
+    if (s == NULL || npages == 0 || (uint64_t)npages > PM_BUDDY_MAX_PAGES)
         return PM_EINVAL;
     if (!pm_paddr_is_page_aligned(base))
         return PM_EALIGN;
@@ -223,12 +223,8 @@ pm_err_t pm_smp_add_region_mem(pm_smp_t *s, pm_paddr_t base, size_t npages, void
 {
     pm_err_t err;
 
-    if (s == NULL)
-        return PM_EINVAL;
-    err = smp_region_check(base, npages);
-    if (err != PM_OK)
-        return err;
-    return smp_add_zone(s, base, npages, meta, size, false);
+    err = smp_region_check(s, base, npages);
+    return err != PM_OK ? err : smp_add_zone(s, base, npages, meta, size, false);
 }
 
 pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
@@ -237,9 +233,7 @@ pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages)
     void *meta;
     pm_err_t err;
 
-    if (s == NULL)
-        return PM_EINVAL;
-    err = smp_region_check(base, npages);
+    err = smp_region_check(s, base, npages);
     if (err != PM_OK)
         return err;
     size = zone_meta_size(base, npages);
@@ -267,9 +261,9 @@ pm_err_t pm_smp_add_region_carve(pm_smp_t *s, pm_paddr_t base, size_t npages, vo
     size_t k = 1;
     pm_err_t err;
 
-    if (s == NULL || base_va == NULL || ((uintptr_t)base_va & (PM_SMP_MEM_ALIGN - 1)) != 0)
+    if (base_va == NULL || ((uintptr_t)base_va & (PM_SMP_MEM_ALIGN - 1)) != 0)
         return PM_EINVAL;
-    err = smp_region_check(base, npages);
+    err = smp_region_check(s, base, npages);
     if (err != PM_OK)
         return err;
     /* The fewest first pages that hold the metadata of the rest. */
