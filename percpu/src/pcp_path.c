@@ -20,17 +20,6 @@
  */
 #include "smp_internal.h"
 
-pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigned order)
-{
-    pm_paddr_t a = pcp_pop(&c->pcp[order - 1]);
-    uint64_t pfn = pm_paddr_pfn(a);
-    struct zone *z = zone_table_find_hint(&s->zones, c->zone, pfn);
-
-    atomic_store_explicit(zone_pstate(z, pfn), zone_page_state(ZONE_PAGE_USER, order),
-                          memory_order_relaxed);
-    return a;
-}
-
 PM_NOINLINE PM_COLD pm_err_t pcp_alloc_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order,
                                             pm_paddr_t *out)
 {

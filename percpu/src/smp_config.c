@@ -15,8 +15,8 @@
  *
  * With every field at its bound (PM_MAX_CPUS CPUs, batch 1, high
  * PM_SMP_MAX_HIGH) that is 2 * 256 + 256 * 4094 + 1 = 2^20 + 1 magazines
- * of 64 bytes and 256 CPUs of 256: just over 64 MiB, the most any accepted
- * config asks for (test_smp_config pins it).
+ * of 64 bytes, 256 CPU caches of 384 bytes and their lists: just over
+ * 64 MiB, the most any accepted config asks for (test_smp_config pins it).
  */
 #include <limits.h>
 

@@ -117,9 +117,6 @@ pm_err_t pcp_alloc_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, p
 /* The list of `order` is full; block a is already marked CACHED. Ends the call. */
 void pcp_free_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a);
 
-/* Pops a block of a non-empty list and marks it the caller's. */
-pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigned order);
-
 /* ---- the inline halves ---------------------------------------------------- */
 
 /* Pops a page of a non-empty `loaded` and marks it the caller's. */
@@ -132,6 +129,19 @@ static inline pm_paddr_t cpu_take(struct cpu_cache *c)
     if (pm_fault_active(PM_FAULT_DOUBLE_HANDOUT) && (pm_paddr_pfn(a) & 63) == 0)
         m->rounds++; /* injected: the page stays cached as well */
     atomic_store_explicit(ps, ZONE_PAGE_USER, memory_order_relaxed);
+    return a;
+}
+
+/* Pops a block of a non-empty list of `order` and marks it the caller's
+ * (inline: it is the orders 1..9 allocation fast path). */
+static inline pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigned order)
+{
+    pm_paddr_t a = pcp_pop(&c->pcp[order - 1]);
+    uint64_t pfn = pm_paddr_pfn(a);
+    struct zone *z = zone_table_find_hint(&s->zones, c->zone, pfn);
+
+    atomic_store_explicit(zone_pstate(z, pfn), zone_page_state(ZONE_PAGE_USER, order),
+                          memory_order_relaxed);
     return a;
 }
 
