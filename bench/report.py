@@ -285,11 +285,19 @@ def beats_peers(res, workload, t):
              phys["ips"] / best[1]["ips"]))
 
 
+def at_least(res, name, ref, factor):
+    """(passed or None, line) for 'NAME >= FACTOR x REF' in items/s."""
+    a, b = (res.byname(name) or {}).get("ips"), (res.byname(ref) or {}).get("ips")
+    if a is None or b is None:
+        return (None, "%s >= %gx %s (items/s): not measured" % (name, factor, ref))
+    return (a >= factor * b, "%s >= %gx %s (items/s): %.2fM vs %.2fM = %.2fx" %
+            (name, factor, ref, a / 1e6, b / 1e6, a / b))
+
+
 def targets(res):
     """[(ok or None, text)] - None: not measured."""
     out = []
     ns = lambda n: (res.byname(n) or {}).get("ns")
-    ips = lambda n: (res.byname(n) or {}).get("ips")
 
     def within(name, ref, factor, what=None):
         a, b = ns(name), ns(ref)
@@ -299,24 +307,16 @@ def targets(res):
         out.append((a <= factor * b, "%s within %gx %s: %.2f ns vs %.2f ns = %.2fx" %
                     (what or name, factor, ref, a, b, a / b)))
 
-    def at_least(name, ref, factor):
-        a, b = ips(name), ips(ref)
-        if a is None or b is None:
-            out.append((None, "%s >= %gx %s (items/s): not measured" % (name, factor, ref)))
-            return
-        out.append((a >= factor * b, "%s >= %gx %s (items/s): %.2fM vs %.2fM = %.2fx" %
-                    (name, factor, ref, a / 1e6, b / 1e6, a / b)))
-
 
     within("smp/pair/threads:1", "floor/pair/threads:1", 2)
     within("smp/batch64/threads:1", "floor/batch64/threads:1", 2)
     for w in ("pair", "batch64"):
         for t in res.threads():
             out.append(beats_peers(res, w, t))
-    at_least("smp/pair/threads:2", "smp/pair/threads:1", 1.8)
-    at_least("smp/pair/threads:2", "locked/pair/threads:2", 10)
-    at_least("smp/pair/threads:8", "smp/pair/threads:2", 0.7)
-    at_least("smp/batch64/threads:8", "smp/batch64/threads:2", 0.7)
+    out.append(at_least(res, "smp/pair/threads:2", "smp/pair/threads:1", 1.8))
+    out.append(at_least(res, "smp/pair/threads:2", "locked/pair/threads:2", 10))
+    out.append(at_least(res, "smp/pair/threads:8", "smp/pair/threads:2", 0.7))
+    out.append(at_least(res, "smp/batch64/threads:8", "smp/batch64/threads:2", 0.7))
     r = res.main.get("locked/pair/threads:8")
     out.append((bool(r and not r["error"] and r["ns"] is not None),
                 "locked/pair/threads:8 finishes: %s" %
@@ -334,22 +334,15 @@ def targets(res):
 def targets11(res, fr):
     """Issue 11: every order scales."""
     out = []
-    ips = lambda n: (res.byname(n) or {}).get("ips")
     ns = lambda n: (res.byname(n) or {}).get("ns")
 
-    def at_least(name, ref, factor):
-        a, b = ips(name), ips(ref)
-        if a is None or b is None:
-            out.append((None, "%s >= %gx %s (items/s): not measured" % (name, factor, ref)))
-            return
-        out.append((a >= factor * b, "%s >= %gx %s (items/s): %.2fM vs %.2fM = %.2fx" %
-                    (name, factor, ref, a / 1e6, b / 1e6, a / b)))
 
     for w in ("pair9", "mixed"):
-        at_least("smp/%s/threads:2" % w, "smp/%s/threads:1" % w, 1.8)
+        out.append(at_least(res, "smp/%s/threads:2" % w, "smp/%s/threads:1" % w, 1.8))
         for t in (4, 8):
             if t in res.threads():
-                at_least("smp/%s/threads:%d" % (w, t), "smp/%s/threads:2" % w, 0.7)
+                out.append(at_least(res, "smp/%s/threads:%d" % (w, t), "smp/%s/threads:2" % w,
+                                    0.7))
     a, b = ns("smp/pair9/threads:1"), ns("smp/pair/threads:1")
     if a is None or b is None:
         out.append((None, "smp/pair9/threads:1 within 3x smp/pair/threads:1: not measured"))
