@@ -1,5 +1,6 @@
 /*
- * bytes.h - zeroing memory without the C library.
+ * bytes.h - the buffers callers hand physmem: checking them, and zeroing
+ * memory without the C library.
  *
  * A freestanding build has no memset to call, and GCC and clang turn a
  * plain zeroing loop, or a large compound-literal assignment, into a call
@@ -12,6 +13,15 @@
 #define PM_BYTES_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <physmem/smp.h>
+
+/* A buffer a caller hands physmem: not NULL, PM_SMP_MEM_ALIGN aligned. */
+static inline bool pm_mem_ok(const void *p)
+{
+    return p != NULL && ((uintptr_t)p & (PM_SMP_MEM_ALIGN - 1)) == 0;
+}
 
 static inline void pm_zero(void *p, size_t n)
 {

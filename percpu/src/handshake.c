@@ -11,7 +11,8 @@
 #include "handshake.h"
 #include "tsan.h"
 
-void cpu_wait(unsigned *spins)
+/* One turn of a spin wait on another CPU: pause, then yield. */
+static void cpu_wait(unsigned *spins)
 {
     if (++*spins < 64)
         pm_cpu_relax();

@@ -130,7 +130,4 @@ static inline void cpu_count(_Atomic uint64_t *ctr, uint64_t n)
 #endif
 }
 
-/* One turn of a spin wait on another CPU: pause, then yield. */
-void cpu_wait(unsigned *spins);
-
 #endif /* PM_HANDSHAKE_H */

@@ -115,7 +115,7 @@ PM_NOINLINE static pm_err_t smp_free_general(struct pm_smp *s, struct cpu_cache 
         return PM_EZERO;
     if (!pm_paddr_is_page_aligned(addr))
         return PM_EALIGN;
-    z = zone_table_find_hint(&s->zones, s->cached ? c->zone : NULL, pfn);
+    z = zone_table_find_hint(&s->zones, c->zone, pfn);
     if (z == NULL)
         return PM_ERANGE;
     if (npages > PM_MAX_BLOCK_PAGES)

@@ -68,7 +68,7 @@ pm_err_t pm_smp_init(const pm_smp_config_t *cfg, void *mem, size_t size, pm_smp_
     char *base = mem;
     pm_err_t err;
 
-    if (cfg == NULL || mem == NULL || out == NULL || ((uintptr_t)mem & (PM_SMP_MEM_ALIGN - 1)) != 0)
+    if (cfg == NULL || out == NULL || !pm_mem_ok(mem))
         return PM_EINVAL;
     err = smp_config_resolve(cfg, &c);
     if (err == PM_OK)
@@ -190,9 +190,9 @@ pm_err_t pm_smp_region_meta_size(pm_paddr_t base, size_t npages, size_t *bytes)
 {
     size_t need;
 
-    if (bytes == NULL || npages == 0)
+    if (bytes == NULL)
         return PM_EINVAL;
-    need = zone_meta_size(base, npages);
+    need = zone_meta_size(base, npages); /* 0 for npages 0 or above 2^32 */
     if (need == 0)
         return PM_EINVAL;
     *bytes = need;
@@ -261,7 +261,7 @@ pm_err_t pm_smp_add_region_carve(pm_smp_t *s, pm_paddr_t base, size_t npages, vo
     size_t k = 1;
     pm_err_t err;
 
-    if (base_va == NULL || ((uintptr_t)base_va & (PM_SMP_MEM_ALIGN - 1)) != 0)
+    if (!pm_mem_ok(base_va))
         return PM_EINVAL;
     err = smp_region_check(s, base, npages);
     if (err != PM_OK)

@@ -58,7 +58,7 @@ pm_err_t zone_init(void *mem, size_t size, pm_paddr_t base, size_t npages, struc
     struct zone *z;
     pm_err_t err;
 
-    if (need == 0 || mem == NULL || ((uintptr_t)mem & (PM_SMP_MEM_ALIGN - 1)) != 0 || size < need)
+    if (need == 0 || !pm_mem_ok(mem) || size < need)
         return PM_EINVAL;
     pbytes = zone_pstate_bytes(base, npages);
     z = (struct zone *)(void *)p;
