@@ -67,6 +67,7 @@ struct cpu_cache {
     struct mag *previous; /* swapped in when loaded runs empty or full */
     struct zone *zone;    /* free's guess at a page's zone: the last one found,
                              or an empty zone (zones are immortal) */
+    uint8_t tag;          /* zone_owner_tag of this CPU; read-only after init */
     /* -- cache lines 1..3: blocks of orders 1..PCP_MAX_ORDER, pcp[k - 1] -- */
     struct pcp_list pcp[PCP_MAX_ORDER] __attribute__((aligned(PM_CACHE_LINE)));
     /* -- cache line 4: statistics, owner-written -- */

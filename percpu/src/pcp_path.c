@@ -9,7 +9,9 @@
  *          else drain every CPU and the depot, and try once more.
  *   free:  push the order's list                         <- fast path (smp.c)
  *          else drain the older half of the list (at least one block), one
- *               zone-lock acquisition.
+ *               zone-lock acquisition;
+ *          from order 4 up, a block that another CPU's list handed out
+ *               (its owner tag, pcp.h) goes back to its zone instead.
  *
  * A block's head page records who has it and its order (zone.h): a free of
  * order k turns USER|k into CACHED|k, so a cached block is free to the
@@ -41,6 +43,17 @@ PM_NOINLINE PM_COLD void pcp_free_slow(struct pm_smp *s, struct cpu_cache *c, un
 
     pcp_drain(&s->zones, l, order, pcp_half(l));
     pcp_push(l, a);
+    cpu_count(&c->frees, 1);
+    cpu_exit(c);
+}
+
+PM_NOINLINE PM_COLD void pcp_free_remote(struct cpu_cache *c, unsigned order, pm_paddr_t a)
+{
+    struct zone *z = c->zone;
+
+    zone_lock(z);
+    zone_put_blocks_locked(z, order, &a, 1);
+    zone_unlock(z);
     cpu_count(&c->frees, 1);
     cpu_exit(c);
 }

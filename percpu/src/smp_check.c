@@ -119,6 +119,12 @@ static bool check_zone_pages(struct seen *sv, bool cached_mode)
             cached += (uint64_t)1 << order;
         } else if (kind == ZONE_PAGE_USER) {
             user += (uint64_t)1 << order;
+            if (order >= PCP_OWNED_ORDER) { /* the next byte is its owner tag, 1..127 */
+                uint8_t tag = atomic_load_explicit(&z->pstate[++i], memory_order_relaxed);
+
+                if (tag == 0 || (tag & CHECK_MARK) != 0)
+                    return false;
+            }
         } else {
             return false;
         }

@@ -46,6 +46,7 @@ static void smp_init_cpu(struct pm_smp *s, unsigned i)
     atomic_init(&c->busy, 0u);
     atomic_init(&c->slow, s->mode);
     c->zone = &smp_no_zone;
+    c->tag = zone_owner_tag(i);
     ticket_lock_init(&c->drain_lock);
     if (!s->cached)
         return;

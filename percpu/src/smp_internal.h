@@ -117,6 +117,11 @@ pm_err_t pcp_alloc_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, p
 /* The list of `order` is full; block a is already marked CACHED. Ends the call. */
 void pcp_free_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a);
 
+/* Block a of order PCP_OWNED_ORDER..9 (zone c->zone, marked CACHED) was
+ * freed on another CPU than the one whose list handed it out: back to the
+ * zone. Ends the call. */
+void pcp_free_remote(struct cpu_cache *c, unsigned order, pm_paddr_t a);
+
 /* ---- the inline halves ---------------------------------------------------- */
 
 /* Pops a page of a non-empty `loaded` and marks it the caller's. */
@@ -132,8 +137,9 @@ static inline pm_paddr_t cpu_take(struct cpu_cache *c)
     return a;
 }
 
-/* Pops a block of a non-empty list of `order` and marks it the caller's
- * (inline: it is the orders 1..9 allocation fast path). */
+/* Pops a block of a non-empty list of `order` and marks it the caller's,
+ * from orders 4 up with this CPU's owner tag (inline: it is the orders 1..9
+ * allocation fast path; the tag shares the head's line of state). */
 static inline pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigned order)
 {
     pm_paddr_t a = pcp_pop(&c->pcp[order - 1]);
@@ -142,11 +148,25 @@ static inline pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigne
 
     atomic_store_explicit(zone_pstate(z, pfn), zone_page_state(ZONE_PAGE_USER, order),
                           memory_order_relaxed);
+    if (order >= PCP_OWNED_ORDER)
+        atomic_store_explicit(zone_pstate(z, pfn + 1), c->tag, memory_order_relaxed);
     return a;
 }
 
-/* A block of order 0..9, already marked CACHED (its head's state byte is
- * ps), into its CPU's cache; ends the owner's call. */
+/* A free of order PCP_OWNED_ORDER..9 of block a, of zone c->zone: clears
+ * its owner tag; true if this CPU's list handed the block out. */
+static inline bool pcp_own_block(const struct cpu_cache *c, pm_paddr_t a)
+{
+    _Atomic uint8_t *t = zone_pstate(c->zone, pm_paddr_pfn(a) + 1);
+    uint8_t tag = atomic_load_explicit(t, memory_order_relaxed);
+
+    atomic_store_explicit(t, 0, memory_order_relaxed);
+    return tag == c->tag;
+}
+
+/* A block of order 0..9 of zone c->zone, already marked CACHED (its head's
+ * state byte is ps), into its CPU's cache, or from order 4 up and freed on
+ * another CPU than its owner's, back to the zone; ends the owner's call. */
 static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a,
                            _Atomic uint8_t *ps)
 {
@@ -161,7 +181,9 @@ static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order
     } else {
         struct pcp_list *l = &c->pcp[order - 1];
 
-        if (PM_LIKELY(!pcp_is_full(l))) {
+        if (order >= PCP_OWNED_ORDER && !pcp_own_block(c, a)) {
+            pcp_free_remote(c, order, a);
+        } else if (PM_LIKELY(!pcp_is_full(l))) {
             pcp_push(l, a);
             cpu_count(&c->frees, 1);
             cpu_exit(c);

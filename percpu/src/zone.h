@@ -52,11 +52,26 @@ static inline unsigned zone_page_order(uint8_t st)
 }
 
 /*
+ * The owner tag. While a block of order PCP_OWNED_ORDER..9 (pcp.h) is a
+ * caller's, the state byte of its second page (a tail, otherwise OTHER)
+ * holds the tag of the CPU whose list handed it out, zone_owner_tag(cpu):
+ * 1..127, so bit 7 stays free for pm_smp_check's mark. Tags alias (CPUs i
+ * and i + 127 share one): the tag steers where a free goes, never whether
+ * it is valid.
+ */
+static inline uint8_t zone_owner_tag(unsigned cpu)
+{
+    return (uint8_t)(cpu % 127u + 1u);
+}
+
+/*
  * Invariants (quiet allocator, checked by pm_smp_check):
  *   buddy free pages + cached pages of this zone + pages held by callers == npages
  *   kind(pstate[i]) == CACHED  iff  block i is in exactly one magazine or list
  *   kind(pstate[i]) != OTHER   implies  the core holds an allocated block of
  *                              order(pstate[i]) at page i
+ *   pstate[i + 1] == 0 for every tail i + 1, except that of a USER head i
+ *                              of order >= PCP_OWNED_ORDER: an owner tag
  */
 struct zone {
     /* -- cache line 0..: written under `lock` by any CPU -- */
