@@ -16,8 +16,13 @@
  * block is PM_ENOTALLOC with nothing changed; PM_ENOMEM only when no block
  * of the order is free anywhere, after the caches went back; everything
  * coalesced after pm_smp_drain_all; pm_smp_check catches a corrupted
- * order-9 list. With fault injection, skipping the drain before PM_ENOMEM
- * is caught, for orders 1..3 and 9.
+ * order-9 list. Orders 4..9 carry their CPU's owner tag: freed on the CPU
+ * that allocated them they go on its list, freed on any other straight
+ * back to the zone (merged, one acquisition), on the fast and the strict
+ * path; the tag is in the second page's state byte only while the block
+ * is a caller's, aliases CPUs 127 apart, and pm_smp_check catches a wrong
+ * one. With fault injection, skipping the drain before PM_ENOMEM is
+ * caught, for orders 1..3 and 9.
  */
 #include "smp_test_util.h"
 #include "fault.h"
@@ -828,9 +833,117 @@ static void test_pcp_order9_check_catches(void **state)
     atomic_store(zone_pstate(z, pm_paddr_pfn(u)), st_user(8));
     assert_err(pm_smp_check(s), PM_ECORRUPT);
     atomic_store(zone_pstate(z, pm_paddr_pfn(u)), st_user(9));
+    /* owner tags: a caller's block without one or with bit 7; a cached one with one */
+    ps = zone_pstate(z, pm_paddr_pfn(u) + 1);
+    assert_int_equal(atomic_load(ps), zone_owner_tag(0));
+    atomic_store(ps, 0);
+    assert_err(pm_smp_check(s), PM_ECORRUPT);
+    atomic_store(ps, 0x80 | zone_owner_tag(0));
+    assert_err(pm_smp_check(s), PM_ECORRUPT);
+    atomic_store(ps, zone_owner_tag(0));
+    assert_ok(pm_smp_check(s));
+    atomic_store(zone_pstate(z, pm_paddr_pfn(a) + 1), zone_owner_tag(1));
+    assert_err(pm_smp_check(s), PM_ECORRUPT);
+    atomic_store(zone_pstate(z, pm_paddr_pfn(a) + 1), 0);
+    assert_ok(pm_smp_check(s));
 
     ts_assert_intact(s, &(struct ts_block){u, 512}, 1);
     assert_ok(pm_smp_free(s, 3, u, 512));
+    ts_assert_intact(s, NULL, 0);
+    ts_destroy(s);
+}
+
+static uint8_t tag_of(pm_smp_t *s, pm_paddr_t a)
+{
+    return pstate_of(s, pm_paddr_add_pages(a, 1));
+}
+
+/*
+ * Every order 4..9, fast path and strict path: a block freed on the CPU
+ * whose list handed it out goes on that list, no lock; freed on another
+ * CPU it goes back to the zone under one acquisition, merged, in no list,
+ * and a second free anywhere is PM_ENOTALLOC with nothing changed. The tag
+ * sits in the second page's state byte while the block is a caller's.
+ */
+static void test_pcp_high_remote_free(void **state)
+{
+    static const unsigned flags[] = {0, PM_SMP_STRICT_FREE};
+
+    (void)state;
+    for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+        pm_smp_t *s = ts_create1(NCPU, BATCH, HIGH, flags[f], HIGH_NPG);
+
+        for (unsigned k = PCP_OWNED_ORDER; k <= PCP_MAX_ORDER; k++) {
+            size_t npg = (size_t)1 << k;
+            pm_paddr_t a, b;
+            uint64_t l0;
+            unsigned n1, counts[NCPU];
+            pm_smp_stats_t st0, st;
+
+            /* local: back on the owner's list, tag cleared, no lock */
+            assert_ok(pm_smp_alloc(s, 1, npg, &a));
+            assert_int_equal(tag_of(s, a), zone_owner_tag(1));
+            assert_int_equal(pstate_of(s, a), st_user(k));
+            n1 = list_of(s, 1, k)->count; /* what the refill left */
+            l0 = ts_locks(s);
+            assert_ok(pm_smp_free(s, 1, a, npg));
+            assert_int_equal(ts_locks(s), l0);
+            assert_int_equal(list_of(s, 1, k)->count, n1 + 1);
+            assert_int_equal(pstate_of(s, a), st_cached(k));
+            assert_int_equal(tag_of(s, a), ZONE_PAGE_OTHER);
+            assert_ok(pm_smp_check(s));
+
+            /* remote: the same block, allocated on 1 again, freed on 2 */
+            assert_ok(pm_smp_alloc(s, 1, npg, &b));
+            assert_true(pm_paddr_eq(a, b));
+            assert_int_equal(tag_of(s, b), zone_owner_tag(1));
+            st0 = ts_stats(s);
+            for (unsigned c = 0; c < NCPU; c++)
+                counts[c] = list_of(s, c, k)->count;
+            l0 = ts_locks(s);
+            assert_ok(pm_smp_free(s, 2, b, npg));
+            assert_int_equal(ts_locks(s), l0 + 1);
+            st = ts_stats(s);
+            for (unsigned c = 0; c < NCPU; c++)
+                assert_int_equal(list_of(s, c, k)->count, counts[c]);
+            assert_int_equal(pstate_of(s, b), ZONE_PAGE_OTHER);
+            assert_int_equal(tag_of(s, b), ZONE_PAGE_OTHER);
+            assert_int_equal(core_order(s, b), PM_NR_ORDERS); /* free in the core */
+            assert_int_equal(st.free_pages, st0.free_pages + npg);
+            assert_int_equal(st.cached_pages, st0.cached_pages);
+            assert_int_equal(st.frees, st0.frees + 1);
+            assert_int_equal(st.drains, st0.drains + 1);
+            for (unsigned c = 0; c < NCPU; c++)
+                assert_err(pm_smp_free(s, c, b, npg), PM_ENOTALLOC);
+            st = ts_stats(s);
+            assert_int_equal(st.free_pages, st0.free_pages + npg);
+            assert_int_equal(st.frees, st0.frees + 1);
+            assert_ok(pm_smp_check(s));
+        }
+        ts_assert_intact(s, NULL, 0); /* every block merged back: whole order-9 blocks */
+        ts_destroy(s);
+    }
+}
+
+/* Tags are 1..127, never 0 (the state of a tail) nor with bit 7 (the
+ * check's mark); CPUs 127 apart share one, so a free there counts as local:
+ * the block is cached, correctly, on the freeing CPU. */
+static void test_pcp_owner_tag_alias(void **state)
+{
+    pm_smp_t *s = ts_create1(PM_MAX_CPUS, 1, 0, 0, HIGH_NPG);
+    pm_paddr_t a;
+
+    (void)state;
+    for (unsigned c = 0; c < PM_MAX_CPUS; c++) {
+        assert_in_range(zone_owner_tag(c), 1, 127);
+        assert_int_equal(s->cpus[c].tag, zone_owner_tag(c));
+    }
+    assert_int_equal(zone_owner_tag(0), zone_owner_tag(127));
+    assert_int_not_equal(zone_owner_tag(0), zone_owner_tag(1));
+    assert_ok(pm_smp_alloc(s, 0, 64, &a));
+    assert_ok(pm_smp_free(s, 127, a, 64));
+    assert_int_equal(list_of(s, 127, 6)->count, 1);
+    assert_ok(pm_smp_check(s));
     ts_assert_intact(s, NULL, 0);
     ts_destroy(s);
 }
@@ -914,6 +1027,8 @@ int main(void)
         cmocka_unit_test(test_pcp_high_enomem_after_drain),
         cmocka_unit_test(test_pcp_high_coalesced_after_drain_all),
         cmocka_unit_test(test_pcp_order9_check_catches),
+        cmocka_unit_test(test_pcp_high_remote_free),
+        cmocka_unit_test(test_pcp_owner_tag_alias),
         cmocka_unit_test(test_pcp_nocache),
 #if PM_FAULT_INJECTION
         cmocka_unit_test(test_pcp_enomem_fault_is_caught),
