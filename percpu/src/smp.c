@@ -177,10 +177,13 @@ PM_NOINLINE static pm_err_t smp_pcp_free(struct pm_smp *s, struct cpu_cache *c, 
     /* Strict: the general path. USER with this order is the
      * head of a caller's block, so aligned. */
     if (PM_LIKELY(cpu_enter(c) == 0 && zone_contains_pfn(z, pfn) &&
-                  pm_paddr_is_page_aligned(addr) &&
-                  page_mark_cached(s, zone_pstate(z, pfn), order))) {
-        cpu_put(s, c, order, addr, NULL);
-        return PM_OK;
+                  pm_paddr_is_page_aligned(addr))) {
+        _Atomic uint8_t *ps = zone_pstate(z, pfn);
+
+        if (PM_LIKELY(page_mark_cached(s, ps, order))) {
+            cpu_put(s, c, order, addr, ps);
+            return PM_OK;
+        }
     }
     cpu_exit(c);
     return smp_free_general(s, c, addr, npages);

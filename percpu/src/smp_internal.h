@@ -144,28 +144,26 @@ static inline pm_paddr_t pcp_take(struct pm_smp *s, struct cpu_cache *c, unsigne
 {
     pm_paddr_t a = pcp_pop(&c->pcp[order - 1]);
     uint64_t pfn = pm_paddr_pfn(a);
-    struct zone *z = zone_table_find_hint(&s->zones, c->zone, pfn);
+    _Atomic uint8_t *ps = zone_pstate(zone_table_find_hint(&s->zones, c->zone, pfn), pfn);
 
-    atomic_store_explicit(zone_pstate(z, pfn), zone_page_state(ZONE_PAGE_USER, order),
-                          memory_order_relaxed);
+    atomic_store_explicit(ps, zone_page_state(ZONE_PAGE_USER, order), memory_order_relaxed);
     if (order >= PCP_OWNED_ORDER)
-        atomic_store_explicit(zone_pstate(z, pfn + 1), c->tag, memory_order_relaxed);
+        atomic_store_explicit(ps + 1, c->tag, memory_order_relaxed);
     return a;
 }
 
-/* A free of order PCP_OWNED_ORDER..9 of block a, of zone c->zone: clears
- * its owner tag; true if this CPU's list handed the block out. */
-static inline bool pcp_own_block(const struct cpu_cache *c, pm_paddr_t a)
+/* A free of order PCP_OWNED_ORDER..9 of the block whose head's state byte
+ * is ps: clears its owner tag; true if this CPU's list handed it out. */
+static inline bool pcp_own_block(const struct cpu_cache *c, _Atomic uint8_t *ps)
 {
-    _Atomic uint8_t *t = zone_pstate(c->zone, pm_paddr_pfn(a) + 1);
-    uint8_t tag = atomic_load_explicit(t, memory_order_relaxed);
+    uint8_t tag = atomic_load_explicit(ps + 1, memory_order_relaxed);
 
-    atomic_store_explicit(t, 0, memory_order_relaxed);
+    atomic_store_explicit(ps + 1, 0, memory_order_relaxed);
     return tag == c->tag;
 }
 
 /* A block of order 0..9 of zone c->zone, already marked CACHED (its head's
- * state byte is ps), into its CPU's cache, or from order 4 up and freed on
+ * state byte is ps), into its CPU's cache, or, from order 4 up and freed on
  * another CPU than its owner's, back to the zone; ends the owner's call. */
 static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a,
                            _Atomic uint8_t *ps)
@@ -181,7 +179,7 @@ static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order
     } else {
         struct pcp_list *l = &c->pcp[order - 1];
 
-        if (order >= PCP_OWNED_ORDER && !pcp_own_block(c, a)) {
+        if (order >= PCP_OWNED_ORDER && !pcp_own_block(c, ps)) {
             pcp_free_remote(c, order, a);
         } else if (PM_LIKELY(!pcp_is_full(l))) {
             pcp_push(l, a);
