@@ -22,7 +22,7 @@ enum pm_fault {
     PM_FAULT_NONE = 0,
     PM_FAULT_SKIP_REFILL_LOCK = 1u << 0,     /* refill a magazine without the zone lock */
     PM_FAULT_NO_COALESCE = 1u << 1,          /* the core never merges buddies */
-    PM_FAULT_DROP_ON_DRAIN = 1u << 2,        /* a drain loses one page */
+    PM_FAULT_DROP_ON_DRAIN = 1u << 2,        /* a drain loses a block (one in 64) */
     PM_FAULT_DOUBLE_HANDOUT = 1u << 3,       /* a cached page is handed out twice */
     PM_FAULT_NO_ENOMEM_DRAIN = 1u << 4,      /* ENOMEM without draining the caches first */
     PM_FAULT_NO_DOUBLE_FREE_CHECK = 1u << 5, /* a free of a cached page is accepted */
