@@ -12,7 +12,9 @@
  *                        the rest (depot, refill, drain)
  *   orders 1..9          the CPU's per-order lists: fast path below,
  *                        pcp_path.c the rest (orders 4..9 hold a handful
- *                        of blocks each, so cached memory stays small)
+ *                        of blocks each, so cached memory stays small, and
+ *                        one freed on another CPU than its owner's goes
+ *                        back to the zone: the owner tag, pcp.h)
  *   PM_SMP_NOCACHE       the zones, under their lock (smp_alloc_general,
  *                        smp_free_general)
  *
