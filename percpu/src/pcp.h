@@ -6,18 +6,19 @@
  * Each CPU holds one stack of blocks per order k in 1..9:
  *   orders 1..3  capacity max(2, batch >> k) blocks, about `batch` pages per
  *                order (the lists that came first: small blocks are frequent);
- *   orders 4..9  a fixed handful whatever the batch: 4 blocks of order 4 (64
- *                pages), 2 of each of 5..9. A block of these orders is big,
- *                and every one parked on a CPU is memory that a CPU asking
- *                for a 2 MiB block cannot get; but a list of one block turns
- *                every second alloc or free of a workload that holds a
- *                varying number of such blocks into a zone-lock round trip.
- *                Chosen by measurement (README, Design): at 8 CPUs, 1 block
- *                a list kept 95.3% of the ideal free 2 MiB blocks after
- *                pm-frag's aging and its drain, 2 blocks 94.0%; but
- *                smp/mixed then took 15.6 and 2.9 zone locks per 1000 pairs
- *                at 2 CPUs, and with 1 block ran at a third of the
- *                throughput at 4 and 8 threads.
+ *   orders 4..9  a fixed handful whatever the batch: 4 blocks of each of
+ *                orders 4..7, 2 of orders 8 and 9 (a 2 MiB block). A block
+ *                of these orders is big, and every one parked on a CPU is
+ *                memory that a CPU asking for a 2 MiB block cannot get;
+ *                but a short list turns the steps of a workload that holds
+ *                a varying number of such blocks into zone-lock round
+ *                trips. Chosen by measurement (README, Design): smp/mixed
+ *                at 2 CPUs takes 15.6 zone locks per 1000 pairs with 1
+ *                block a list, 2.9 with 4 2 2 2 2 2, 0.98 with these caps
+ *                (11-15% more throughput at 2 threads than 4 2 2 2 2 2);
+ *                pm-frag keeps 95.6% of the ideal free 2 MiB blocks after
+ *                its aging and drain (96.3% with 4 2 2 2 2 2, 95.0% with 4
+ *                blocks of order 8 too).
  * Alloc pops; an empty stack is refilled (pcp_refill_count: half its
  * capacity, at least one block, and a whole 64-page line of per-page state
  * where the capacity allows) from a zone under one zone-lock acquisition.
@@ -33,16 +34,16 @@
  * unmerged, on a CPU that may never ask for that order, and that CPU would
  * hand it out again in place of a hole, where the zone's smallest-first
  * choice would have let its 2 MiB region empty. In pm-frag (8 CPUs, 7 of 8
- * frees remote) caching remote frees kept 94.0% of the ideal free 2 MiB
- * blocks after the drain; returning them keeps 96.3% (README, Design).
+ * frees remote) caching remote frees kept 93.5% of the ideal free 2 MiB
+ * blocks after the drain; returning them keeps 95.6% (README, Design).
  * And it costs no lock where caching would have saved one: in a one-way
  * flow (allocated on A, freed on B) B's list of 2 or 4 blocks is full after
  * two frees and drains at about every free anyway. Orders 1..3 cache
  * remote frees as before: their longer lists drain in batches.
  *
  * So one CPU's lists hold at most pcp_max_pages(batch) pages: with the
- * default batch 64, 3 x 64 + 4 x 16 + 2 x (32 + 64 + 128 + 256 + 512) =
- * 2240 (8.75 MiB; with the magazines and the depot share, 2752 pages).
+ * default batch 64, 3 x 64 + 4 x (16 + 32 + 64 + 128) + 2 x (256 + 512) =
+ * 2688 (10.5 MiB; with the magazines and the depot share, 3200 pages).
  *
  * The stacks are covered by the same owner busy flag as the magazines
  * (struct cpu_cache), so a remote drain empties them exactly as it empties
@@ -70,7 +71,7 @@ struct pcp_list {
 static inline unsigned pcp_capacity(unsigned batch, unsigned order)
 {
     /* orders 4..9 (entries 0..3 unused) */
-    static const unsigned char high_blocks[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 2, 2, 2, 2};
+    static const unsigned char high_blocks[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 4, 4, 4, 2, 2};
     unsigned c = batch >> order;
 
     if (order <= PCP_SMALL_ORDER)

@@ -90,8 +90,8 @@ static void test_create_destroy_empty(void **state)
     assert_int_equal(st.cached_pages, 0);
     assert_int_equal(st.zones, 0);
     /* 4 CPUs x (high 32 + lists of orders 1..3: 4x2 + 2x4 + 2x8 pages, and
-     * of orders 4..9: 4 blocks of order 4, 2 of each of 5..9) */
-    assert_int_equal(pcp_max_pages(8), 32 + 4 * 16 + 2 * (32 + 64 + 128 + 256 + 512));
+     * of orders 4..9: 4 blocks of each of 4..7, 2 of 8 and 9) */
+    assert_int_equal(pcp_max_pages(8), 32 + 4 * (16 + 32 + 64 + 128) + 2 * (256 + 512));
     assert_int_equal(st.max_cached_pages, 4 * (32 + pcp_max_pages(8)));
     assert_ok(pm_smp_check(s));
     /* no memory yet */
@@ -299,8 +299,8 @@ static void test_stats_fields(void **state)
     assert_int_equal(st.cached_pages, 0);
     assert_int_equal(st.zones, 1);
     /* 4 CPUs x (high 32 + lists of orders 1..3: 4x2 + 2x4 + 2x8 pages, and
-     * of orders 4..9: 4 blocks of order 4, 2 of each of 5..9) */
-    assert_int_equal(pcp_max_pages(8), 32 + 4 * 16 + 2 * (32 + 64 + 128 + 256 + 512));
+     * of orders 4..9: 4 blocks of each of 4..7, 2 of 8 and 9) */
+    assert_int_equal(pcp_max_pages(8), 32 + 4 * (16 + 32 + 64 + 128) + 2 * (256 + 512));
     assert_int_equal(st.max_cached_pages, 4 * (32 + pcp_max_pages(8)));
     assert_true(st.meta_bytes >= 1024); /* at least the state byte per page */
     assert_int_equal(st.allocations, 0);

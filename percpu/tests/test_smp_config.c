@@ -171,7 +171,7 @@ static void test_largest_config(void **state)
     assert_int_equal(lay.max_full, (uint64_t)PM_MAX_CPUS * (PM_SMP_MAX_HIGH - 2));
     assert_int_equal(lay.nmags, 2 * PM_MAX_CPUS + lay.max_full + 1);
     assert_int_equal(lay.mag_stride, 64);
-    assert_int_equal(lay.pcp_blocks, 24); /* 3 x max(2, 1 >> k) + 4 + 5 x 2 = 20, to a line */
+    assert_int_equal(lay.pcp_blocks, 32); /* 3 x max(2, 1 >> k) + 4 x 4 + 2 x 2 = 26, to a line */
     /* smp.h: just over 64 MiB, the most any accepted config allocates */
     assert_true(lay.total_bytes > (size_t)64 << 20);
     assert_true(lay.total_bytes < (size_t)65 << 20);
@@ -209,10 +209,10 @@ static void test_layout_default(void **state)
     /* struct mag + 64 addresses + 64 pointers, to whole lines */
     assert_int_equal(lay.mag_stride,
                      (sizeof(struct mag) + 64 * 16 + PM_CACHE_LINE - 1) & ~(size_t)63);
-    assert_int_equal(lay.pcp_blocks, 72); /* 32 + 16 + 8 + 4 + 5 x 2 = 70, to a line */
+    assert_int_equal(lay.pcp_blocks, 80); /* 32 + 16 + 8 + 4 x 4 + 2 x 2 = 76, to a line */
     assert_int_equal(lay.cpus_bytes, 4 * sizeof(struct cpu_cache));
     assert_int_equal(lay.mag_bytes, lay.nmags * lay.mag_stride);
-    assert_int_equal(lay.pcp_bytes, 4 * 72 * sizeof(pm_paddr_t));
+    assert_int_equal(lay.pcp_bytes, 4 * 80 * sizeof(pm_paddr_t));
     assert_int_equal(lay.total_bytes,
                      lay.smp_bytes + lay.cpus_bytes + lay.mag_bytes + lay.pcp_bytes);
     assert_int_equal(lay.off_pcp, lay.smp_bytes + lay.cpus_bytes + lay.mag_bytes);

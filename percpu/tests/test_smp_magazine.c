@@ -96,9 +96,9 @@ static void test_refill_default_batch(void **state)
     assert_int_equal(st.refills, 1);
     assert_int_equal(ts_locks(s), l0 + 1);
     /* high, lists of orders 1..3: 32x2 + 16x4 + 8x8 pages, of orders 4..9:
-     * 4 blocks of order 4 and 2 of each of 5..9 */
-    assert_int_equal(pcp_max_pages(PM_SMP_DEFAULT_BATCH), 2240);
-    assert_int_equal(st.max_cached_pages, 2 * (PM_SMP_DEFAULT_HIGH + 2240));
+     * 4 blocks of each of orders 4..7 and 2 of 8 and 9 */
+    assert_int_equal(pcp_max_pages(PM_SMP_DEFAULT_BATCH), 2688);
+    assert_int_equal(st.max_cached_pages, 2 * (PM_SMP_DEFAULT_HIGH + 2688));
     assert_ok(pm_smp_free(s, 1, a, 1));
     ts_assert_intact(s, NULL, 0);
     ts_destroy(s);
@@ -234,7 +234,7 @@ static void test_cache_bound_all_cpus(void **state)
         }
     }
     st = ts_stats(s);
-    assert_int_equal(st.max_cached_pages, CPUS * (PM_SMP_DEFAULT_HIGH + 2240));
+    assert_int_equal(st.max_cached_pages, CPUS * (PM_SMP_DEFAULT_HIGH + 2688));
     assert_int_equal(st.cached_pages, CPUS * PM_SMP_DEFAULT_HIGH); /* order 0 at its bound */
     assert_int_equal(st.free_pages + st.cached_pages, NPAGES);
     assert_true(st.drains > 0);

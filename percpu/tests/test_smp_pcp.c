@@ -9,8 +9,8 @@
  * block freed with another size is PM_ESIZE, nothing changed;
  * pm_smp_drain_cpu empties the lists; PM_ENOMEM comes only after the lists
  * of every CPU went back to the zone; pm_smp_check catches a corrupted
- * cached block. Orders 4..9 (a fixed handful of blocks per list: 2 of
- * each of 4..8, 1 of order 9): the shapes and the storage (no two CPUs'
+ * cached block. Orders 4..9 (a fixed handful of blocks per list: 4 of
+ * each of 4..7, 2 of 8 and 9): the shapes and the storage (no two CPUs'
  * lists share a cache line); refill and drain of each order, an order-9
  * pair that never takes the lock again; a double free of a cached order-9
  * block is PM_ENOTALLOC with nothing changed; PM_ENOMEM only when no block
@@ -77,10 +77,10 @@ static void test_pcp_shape(void **state)
         assert_int_equal(list_of(s, c, 3)->capacity, 2);
     }
     assert_int_equal(pcp_capacity(1, 3), 2); /* at least 2 */
-    /* orders 1..3, then 4..9: 4 blocks of order 4, 2 of each of 5..9 */
+    /* orders 1..3, then 4..9: 4 blocks of each of 4..7, 2 of 8 and 9 */
     assert_int_equal(pcp_max_pages(BATCH),
-                     8 * 2 + 4 * 4 + 2 * 8 + 4 * 16 + 2 * (32 + 64 + 128 + 256 + 512));
-    assert_int_equal(st.max_cached_pages, NCPU * (HIGH + 48 + 2048));
+                     8 * 2 + 4 * 4 + 2 * 8 + 4 * (16 + 32 + 64 + 128) + 2 * (256 + 512));
+    assert_int_equal(st.max_cached_pages, NCPU * (HIGH + 48 + 2496));
     ts_destroy(s);
 }
 
@@ -497,7 +497,7 @@ static void test_pcp_check_catches(void **state)
  * cache lines of their own. */
 static void test_pcp_high_shape(void **state)
 {
-    static const unsigned cap[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 2, 2, 2, 2};
+    static const unsigned cap[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 4, 4, 4, 2, 2};
     static const unsigned batches[] = {1, 16, 64, PM_SMP_MAX_BATCH};
 
     (void)state;
@@ -529,14 +529,15 @@ static void test_pcp_high_shape(void **state)
 
 /*
  * Each order 4..9: an empty list refills under one acquisition (order 4 and
- * 5: a whole 64-page line, 4 and 2 blocks; 6..9: half of 2, one block), the
+ * 5: a whole 64-page line, 4 and 2 blocks; 6 and 7: half of 4, two blocks;
+ * 8 and 9: half of 2, one block), the
  * allocations it serves take none; frees push without a lock until the list
  * is full; a free to a full list drains its older half first, one
  * acquisition, back to the core.
  */
 static void test_pcp_high_refill_drain(void **state)
 {
-    static const unsigned refill[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 1, 1, 1, 1};
+    static const unsigned refill[PCP_MAX_ORDER + 1] = {0, 0, 0, 0, 4, 2, 2, 2, 1, 1};
     pm_smp_t *s = ts_create1(NCPU, BATCH, HIGH, 0, 4 * HIGH_NPG); /* never short */
 
     (void)state;

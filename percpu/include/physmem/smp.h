@@ -159,9 +159,9 @@ typedef struct pm_smp_stats {
     /* The most pages the caches may hold at once, exactly: 2 magazines a
      * CPU, a full depot (ncpus * (high - 2 * batch) / batch magazines), and
      * full lists on every CPU (sum over k in 1..3 of max(2, batch >> k) << k,
-     * plus 4 blocks of order 4 and 2 of each of orders 5..9: 2048 pages);
-     * with the defaults ncpus * (512 + 192 + 2048) = ncpus * 2752, 22016
-     * pages (86 MiB) at 8 CPUs, 8.4% of a 1 GiB zone. */
+     * plus 4 blocks of each of orders 4..7 and 2 of 8 and 9: 2496 pages);
+     * with the defaults ncpus * (512 + 192 + 2496) = ncpus * 3200, 25600
+     * pages (100 MiB) at 8 CPUs, 9.8% of a 1 GiB zone. */
     uint64_t max_cached_pages;
     uint64_t meta_bytes; /* out-of-band metadata, all zones */
 } pm_smp_stats_t;
