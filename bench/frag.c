@@ -283,6 +283,9 @@ int main(int argc, char **argv)
            (unsigned long long)rs.allocs, (unsigned long long)rs.frees,
            (unsigned long long)rs.failures,
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    printf("zone locks: %.1f per 1000 allocations (%llu)\n",
+           st.allocations ? 1000.0 * (double)st.lock_acquisitions / (double)st.allocations : 0.0,
+           (unsigned long long)st.lock_acquisitions);
     printf("held at the end: %llu pages (%.1f%%) in %zu blocks; free %llu pages, %llu of them "
            "cached\n",
            (unsigned long long)rs.used, pct(rs.used, o.pages), rs.nlive,

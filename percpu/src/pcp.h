@@ -36,10 +36,11 @@
  * choice would have let its 2 MiB region empty. In pm-frag (8 CPUs, 7 of 8
  * frees remote) caching remote frees kept 93.5% of the ideal free 2 MiB
  * blocks after the drain; returning them keeps 95.6% (README, Design).
- * And it costs no lock where caching would have saved one: in a one-way
- * flow (allocated on A, freed on B) B's list of 2 or 4 blocks is full after
- * two frees and drains at about every free anyway. Orders 1..3 cache
- * remote frees as before: their longer lists drain in batches.
+ * It costs few locks where caching saved some: in a one-way flow
+ * (allocated on A, freed on B) B's full list drained at every free (orders
+ * 8, 9: half of 2 blocks) or every second free (4..7: half of 4) before.
+ * Orders 1..3 cache remote frees as before: their longer lists drain in
+ * batches.
  *
  * So one CPU's lists hold at most pcp_max_pages(batch) pages: with the
  * default batch 64, 3 x 64 + 4 x (16 + 32 + 64 + 128) + 2 x (256 + 512) =
