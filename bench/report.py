@@ -396,6 +396,9 @@ def metadata(res, fr):
                       100.0 * fr["max_cached_pages"] / fr["pages"], fr["pages"],
                       fr["meta_bytes_per_page"], fr["seed"], fr["seed"], fr["ops"],
                       fr["held_pages"], fr["cached_pages"]))
+        if "zone_locks" in fr and fr.get("allocs"):
+            lines.append("pm-frag zone locks while aging: %d, %.1f per 1000 allocations" %
+                         (fr["zone_locks"], 1000.0 * fr["zone_locks"] / fr["allocs"]))
     return lines
 
 
