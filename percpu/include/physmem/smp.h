@@ -11,9 +11,13 @@
  *                         that (or a whole 64-page run where it fits) from a
  *                         zone under one lock acquisition, and drained by
  *                         half when full; no depot
- *   orders 4..9 (9..512)  the same, with lists of 4 blocks (order 4) and of
- *                         2 blocks (orders 5..9; order 9 is 2 MiB) whatever
- *                         the batch
+ *   orders 4..9 (9..512)  the same, with lists of 4 blocks (orders 4..7)
+ *                         and of 2 blocks (orders 8 and 9; order 9 is
+ *                         2 MiB) whatever the batch; a block freed on
+ *                         another CPU than the one that allocated it goes
+ *                         back to its zone under one lock acquisition
+ *                         (where it merges and any CPU finds it), not on
+ *                         the freeing CPU's list
  *   PM_SMP_NOCACHE        the zones, under their lock, every time
  * Every cached page or block is returned to the zones before any
  * allocation reports PM_ENOMEM, which then means: no zone holds a free,
@@ -234,7 +238,8 @@ void pm_smp_destroy(pm_smp_t *s);
 pm_err_t pm_smp_add_region(pm_smp_t *s, pm_paddr_t base, size_t npages);
 
 /* As pm_buddy_alloc / pm_buddy_free, from CPU slot cpu (PM_EINVAL if out of
- * range). A page freed on one CPU may have been allocated on any other. */
+ * range). A page freed on one CPU may have been allocated on any other
+ * (from order 4 up such a free takes the zone lock: see above). */
 PM_NODISCARD pm_err_t pm_smp_alloc(pm_smp_t *s, unsigned cpu, size_t npages, pm_paddr_t *out);
 pm_err_t pm_smp_free(pm_smp_t *s, unsigned cpu, pm_paddr_t addr, size_t npages);
 
