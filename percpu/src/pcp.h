@@ -37,8 +37,9 @@
  * frees remote) caching remote frees kept 93.5% of the ideal free 2 MiB
  * blocks after the drain; returning them keeps 95.6% (README, Design).
  * It costs few locks where caching saved some: in a one-way flow
- * (allocated on A, freed on B) B's full list drained at every free (orders
- * 8, 9: half of 2 blocks) or every second free (4..7: half of 4) before.
+ * (allocated on A, freed on B) B's full list drained at every free or
+ * every second one before (zone locks a pair, orders 4..9, counted: 0.75 /
+ * 1.5 / 2 / 2 / 2 / 2 then, 1.25 / 1.5 / 1.5 / 1.5 / 2 / 2 now).
  * Orders 1..3 cache remote frees as before: their longer lists drain in
  * batches.
  *
