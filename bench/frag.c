@@ -316,8 +316,8 @@ int main(int argc, char **argv)
                 " \"held_pages\": %llu, \"free_pages\": %llu, \"cached_pages\": %llu,\n"
                 " \"ideal\": %llu, \"asis\": %llu, \"drained\": %llu,\n"
                 " \"core_free9\": %llu, \"core_ideal\": %llu,\n"
-                " \"zone_locks\": %llu, \"max_cached_pages\": %llu, \"meta_bytes_per_page\": %.4f,\n"
-                " \"ok\": %s}\n",
+                " \"zone_locks\": %llu,\n"
+                " \"max_cached_pages\": %llu, \"meta_bytes_per_page\": %.4f, \"ok\": %s}\n",
                 (unsigned long long)o.seed, o.cpus, cfg.ncpus, o.pages, (unsigned long long)o.ops,
                 o.peak * 100.0, (unsigned long long)rs.allocs, (unsigned long long)rs.frees,
                 (unsigned long long)rs.failures, (unsigned long long)rs.used,
