@@ -464,6 +464,11 @@ def _has_cairo():
         return False
 
 
+def add_table(out, caption, head, rows):
+    """A caption, then a markdown table, each followed by a blank line."""
+    out.extend([caption, "", md_table(head, rows), ""])
+
+
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
     strict = "--strict" in argv
@@ -505,27 +510,19 @@ def main(argv):
     out.append(md_table(h, rows))
     out.append("")
     if orows:
-        out.append("T* : more threads than CPUs. For those rows, every allocator's fastest / "
-                   "median / spread (slowest over fastest) of the repetitions, ns per pair:")
-        out.append("")
-        out.append(md_table(oh, orows))
-        out.append("")
+        add_table(out, "T* : more threads than CPUs. For those rows, every allocator's fastest / "
+                  "median / spread (slowest over fastest) of the repetitions, ns per pair:",
+                  oh, orows)
     if lrows:
-        out.append("The zone lock compared (lock/<kind>): ns per acquisition, each around one "
-                   "zone alloc+free pair (buddy, hot_max 0); FIFO locks wait alike: pause, then "
-                   "sched_yield (bench/bench_locks.c); mutex is pthread_mutex_t, not FIFO. "
-                   "vs ticket: the shipped ticket lock's ns over the best FIFO lock's. "
-                   "T*: fastest (median, spread) of the repetitions.")
-        out.append("")
-        out.append(md_table(lh, lrows))
-        out.append("")
+        add_table(out, "The zone lock compared (lock/<kind>): ns per acquisition, each around one "
+                  "zone alloc+free pair (buddy, hot_max 0); FIFO locks wait alike: pause, then "
+                  "sched_yield (bench/bench_locks.c); mutex is pthread_mutex_t, not FIFO. "
+                  "vs ticket: the shipped ticket lock's ns over the best FIFO lock's. "
+                  "T*: fastest (median, spread) of the repetitions.", lh, lrows)
     if frows:
-        out.append("Fragmentation (pm-frag: %d CPUs driven round-robin from one thread, seed %#x, "
-                   "%d operations, %d pages, %d pages held at the end):" %
-                   (fr["cpus"], fr["seed"], fr["ops"], fr["pages"], fr["held_pages"]))
-        out.append("")
-        out.append(md_table(fh, frows))
-        out.append("")
+        add_table(out, "Fragmentation (pm-frag: %d CPUs driven round-robin from one thread, "
+                  "seed %#x, %d operations, %d pages, %d pages held at the end):" %
+                  (fr["cpus"], fr["seed"], fr["ops"], fr["pages"], fr["held_pages"]), fh, frows)
     out.append(md_table(ch, crows))
     out.append("")
     out.append("Configurations: " + "; ".join(labels))

@@ -15,21 +15,7 @@
 
 void mag_drain(struct zone_tables *t, struct mag *m)
 {
-    unsigned i = 0;
-    struct zone *z = NULL;
-
-    while (i < m->rounds) {
-        unsigned j = i + 1;
-
-        z = zone_table_find_hint(t, z, pm_paddr_pfn(m->round[i]));
-        PM_ASSERT(z != NULL);
-        while (j < m->rounds && zone_contains_pfn(z, pm_paddr_pfn(m->round[j])))
-            j++;
-        zone_lock(z);
-        zone_put_blocks_locked(z, 0, &m->round[i], j - i);
-        zone_unlock(z);
-        i = j;
-    }
+    zone_table_put_blocks(t, NULL, 0, m->round, m->rounds);
     m->rounds = 0;
 }
 

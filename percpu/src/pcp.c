@@ -18,22 +18,8 @@
 
 void pcp_drain(struct zone_tables *t, struct pcp_list *l, unsigned order, unsigned n)
 {
-    unsigned i = 0;
-    struct zone *z = NULL;
-
     PM_ASSERT(n <= l->count);
-    while (i < n) {
-        unsigned j = i + 1;
-
-        z = zone_table_find_hint(t, z, pm_paddr_pfn(l->blk[i]));
-        PM_ASSERT(z != NULL);
-        while (j < n && zone_contains_pfn(z, pm_paddr_pfn(l->blk[j])))
-            j++;
-        zone_lock(z);
-        zone_put_blocks_locked(z, order, &l->blk[i], j - i);
-        zone_unlock(z);
-        i = j;
-    }
+    zone_table_put_blocks(t, NULL, order, l->blk, n);
     l->count -= n;
     for (unsigned k = 0; k < l->count; k++) /* the rest slide down (no memmove) */
         l->blk[k] = l->blk[n + k];

@@ -47,13 +47,10 @@ PM_NOINLINE PM_COLD void pcp_free_slow(struct pm_smp *s, struct cpu_cache *c, un
     cpu_exit(c);
 }
 
-PM_NOINLINE PM_COLD void pcp_free_remote(struct cpu_cache *c, unsigned order, pm_paddr_t a)
+PM_NOINLINE PM_COLD void pcp_free_remote(struct pm_smp *s, struct cpu_cache *c, unsigned order,
+                                         pm_paddr_t a)
 {
-    struct zone *z = c->zone;
-
-    zone_lock(z);
-    zone_put_blocks_locked(z, order, &a, 1);
-    zone_unlock(z);
+    zone_table_put_blocks(&s->zones, c->zone, order, &a, 1);
     cpu_count(&c->frees, 1);
     cpu_exit(c);
 }

@@ -120,7 +120,7 @@ void pcp_free_slow(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_pad
 /* Block a of order PCP_OWNED_ORDER..9 (zone c->zone, marked CACHED) was
  * freed on another CPU than the one whose list handed it out: back to the
  * zone. Ends the call. */
-void pcp_free_remote(struct cpu_cache *c, unsigned order, pm_paddr_t a);
+void pcp_free_remote(struct pm_smp *s, struct cpu_cache *c, unsigned order, pm_paddr_t a);
 
 /* ---- the inline halves ---------------------------------------------------- */
 
@@ -180,7 +180,7 @@ static inline void cpu_put(struct pm_smp *s, struct cpu_cache *c, unsigned order
         struct pcp_list *l = &c->pcp[order - 1];
 
         if (order >= PCP_OWNED_ORDER && !pcp_own_block(c, ps)) {
-            pcp_free_remote(c, order, a);
+            pcp_free_remote(s, c, order, a);
         } else if (PM_LIKELY(!pcp_is_full(l))) {
             pcp_push(l, a);
             cpu_count(&c->frees, 1);

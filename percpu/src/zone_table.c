@@ -6,7 +6,9 @@
  * physmem runs on orders at least as strongly); the read side and the
  * grace period are the platform's. ThreadSanitizer sees the C11 atomics;
  * the user-space platform tells it about the grace period
- * (platform_user.c).
+ * (platform_user.c). zone_table_put_blocks is the one way cached blocks go
+ * back to their zones (magazine and list drains, remote frees of orders
+ * 4..9): the table finds each run's zone, the zone lock covers the run.
  */
 #include <physmem/platform.h>
 
@@ -47,6 +49,26 @@ struct zone *zone_table_find(struct zone_tables *t, uint64_t pfn)
     }
     pm_plat_rcu_read_unlock();
     return found;
+}
+
+void zone_table_put_blocks(struct zone_tables *t, struct zone *hint, unsigned order,
+                           const pm_paddr_t *blocks, unsigned n)
+{
+    struct zone *z = hint;
+    unsigned i = 0;
+
+    while (i < n) {
+        unsigned j = i + 1;
+
+        z = zone_table_find_hint(t, z, pm_paddr_pfn(blocks[i]));
+        PM_ASSERT(z != NULL);
+        while (j < n && zone_contains_pfn(z, pm_paddr_pfn(blocks[j])))
+            j++;
+        zone_lock(z);
+        zone_put_blocks_locked(z, order, &blocks[i], j - i);
+        zone_unlock(z);
+        i = j;
+    }
 }
 
 struct zone *zone_table_nth(struct zone_tables *t, unsigned i, unsigned *n)

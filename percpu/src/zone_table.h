@@ -48,6 +48,15 @@ static inline struct zone *zone_table_find_hint(struct zone_tables *t, struct zo
     return zone_table_find(t, pfn);
 }
 
+/*
+ * Returns n cached blocks of `order` (heads CACHED) to the zones that hold
+ * them, one zone-lock acquisition per run of consecutive blocks of one
+ * zone; `hint` is tried first. What every drain and a remote free of
+ * orders 4..9 end in. Takes the zone locks itself, one at a time.
+ */
+void zone_table_put_blocks(struct zone_tables *t, struct zone *hint, unsigned order,
+                           const pm_paddr_t *blocks, unsigned n);
+
 /* Zone number i of the table (wrapping), or NULL for an empty table; *n
  * gets the table size. Lock-free. */
 struct zone *zone_table_nth(struct zone_tables *t, unsigned i, unsigned *n);
