@@ -44,14 +44,13 @@ unsigned mag_refill(struct zone_tables *t, struct mag *m, unsigned want)
     PM_ASSERT(want <= m->capacity - m->rounds);
     for (unsigned k = 0; added < want; k++) {
         struct zone *z = zone_table_nth(t, k, &nzones);
+        unsigned got;
 
         if (z == NULL || k >= nzones)
             break;
-        {
-            unsigned got = refill_from(z, m, want - added);
-            m->rounds += got;
-            added += got;
-        }
+        got = refill_from(z, m, want - added);
+        m->rounds += got;
+        added += got;
     }
     return added;
 }
